@@ -1,0 +1,15 @@
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from activities.api import router as curricula_router
+from curriculum.api import router as reference_router
+
+api = NinjaAPI(
+    title="UNCT Training API",
+    version="1",
+    description="JSON API of the platform. Session authentication (log in first).",
+    auth=django_auth,
+    urls_namespace="api",
+)
+api.add_router("/curricula", curricula_router)
+api.add_router("/reference", reference_router)

@@ -1,0 +1,131 @@
+"""Shape of the YAML fixtures under fixtures/ (see docs/fixture-format.md)."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Source(Strict):
+    file: str | None = None
+    section: str
+
+
+class GcmObjectiveDoc(Strict):
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    source: Source | None = None
+    editor_notes: list[str] = []
+
+
+class GuidingPrincipleDoc(Strict):
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    summary: str = ""
+    source: Source | None = None
+    editor_notes: list[str] = []
+
+
+class ThematicAreaDoc(Strict):
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    objectives: list[int]
+    source: Source | None = None
+    editor_notes: list[str] = []
+
+
+class SdgTargetDoc(Strict):
+    code: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+
+class SdgDoc(Strict):
+    number: int = Field(ge=1, le=17)
+    title: str = Field(min_length=1)
+    migration_targets: list[SdgTargetDoc] = []
+    source: Source | None = None
+    editor_notes: list[str] = []
+
+
+class ReferenceDoc(Strict):
+    kind: Literal["reference"]
+    source: Source
+    gcm_objectives: list[GcmObjectiveDoc]
+    guiding_principles: list[GuidingPrincipleDoc]
+    thematic_areas: list[ThematicAreaDoc]
+    sdgs: list[SdgDoc]
+
+
+PhaseName = Literal["online", "offline"]
+
+
+class PhasedText(Strict):
+    phase: PhaseName
+    text: str = Field(min_length=1)
+
+
+class SessionDoc(Strict):
+    key: str = Field(pattern=r"^[a-z0-9-]+$")
+    kind: Literal["opening", "numbered", "closing"]
+    number: int | None = None
+    title: str = Field(min_length=1)
+    modality: Literal["online", "offline", "blended"]
+    summary: str = ""
+    learning_objectives: list[PhasedText] = []
+    expected_outputs: list[PhasedText] = []
+    source: Source | None = None
+    editor_notes: list[str] = []
+
+
+class AgendaItemDoc(Strict):
+    title: str = Field(min_length=1)
+    minutes: int = Field(ge=1, le=600)
+    timing_note: str | None = None
+    description: str = ""
+    session: str | None = None
+    activity_parts: list[str] = []
+    source: Source | None = None
+    editor_notes: list[str] = []
+
+
+class ElementDoc(Strict):
+    phase: PhaseName
+    stated_duration: str | None = None
+    items: list[AgendaItemDoc] = Field(min_length=1)
+    source: Source | None = None
+    editor_notes: list[str] = []
+
+
+class ModuleDoc(Strict):
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    stated_total: str | None = None
+    summary: str = ""
+    sessions: list[SessionDoc] = []
+    elements: list[ElementDoc] = Field(min_length=1)
+    source: Source | None = None
+    editor_notes: list[str] = []
+
+
+class HandoutDoc(Strict):
+    number: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    activity: int | None = None
+    session: str | None = None
+    content: str = ""
+    source: Source | None = None
+    editor_notes: list[str] = []
+
+
+class CurriculumDoc(Strict):
+    kind: Literal["curriculum"]
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str = Field(min_length=1)
+    summary: str = ""
+    source: Source
+    editor_notes: list[str] = []
+    modules: list[ModuleDoc] = Field(min_length=1)
+    handouts: list[HandoutDoc] = []

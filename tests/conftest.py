@@ -1,0 +1,72 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is still used
+# synchronously from that thread, which is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+CURRICULUM_FILE = FIXTURES / "curricula" / "remote-unct-training.yaml"
+REFERENCE_FILE = FIXTURES / "reference" / "gcm-reference.yaml"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def curriculum(db):
+    """The real curriculum of seed 000, imported from its fixture, with the reference data."""
+    from curriculum.importer import import_file
+    from curriculum.models import Curriculum
+
+    import_file(REFERENCE_FILE)
+    import_file(CURRICULUM_FILE)
+    return Curriculum.objects.get(slug="remote-unct-training")
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def logged_in_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{message}; REQUIRE_BROWSER=1 forbids skipping browser tests.")
+        pytest.skip(f"{message}; browser test skipped. Set REQUIRE_BROWSER=1 to fail instead.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page at tablet size that records console errors and CSP violations."""
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, base_url=live_server.url)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    yield page
+    context.close()
