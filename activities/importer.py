@@ -11,8 +11,8 @@ from .models import Activity, ActivityPart
 
 
 class PartDoc(Strict):
-    key: str = Field(pattern=r"^[a-z0-9]+$")
-    label: str = Field(min_length=1)
+    key: str = Field(pattern=r"^[a-z0-9]+$", max_length=10)
+    label: str = Field(min_length=1, max_length=50)
     minutes: int | None = Field(default=None, ge=1, le=600)
     phase: Literal["online", "offline"]
     module: int
@@ -25,7 +25,7 @@ class PartDoc(Strict):
 
 class ActivityDoc(Strict):
     number: int = Field(ge=1)
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=300)
     session: str | None = None
     summary: str = ""
     parts: list[PartDoc] = Field(min_length=1)

@@ -15,7 +15,7 @@ class Sourced(models.Model):
     """Every record says where in the seed documents it comes from."""
 
     source_file = models.CharField(max_length=100, blank=True)
-    source_section = models.CharField(max_length=100, blank=True)
+    source_section = models.CharField(max_length=200, blank=True)
     editor_notes = models.JSONField(default=list, blank=True)
 
     class Meta:

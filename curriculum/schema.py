@@ -10,20 +10,20 @@ class Strict(BaseModel):
 
 
 class Source(Strict):
-    file: str | None = None
-    section: str
+    file: str | None = Field(default=None, max_length=100)
+    section: str = Field(max_length=200)
 
 
 class GcmObjectiveDoc(Strict):
     number: int = Field(ge=1)
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=400)
     source: Source | None = None
     editor_notes: list[str] = []
 
 
 class GuidingPrincipleDoc(Strict):
     number: int = Field(ge=1)
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=200)
     summary: str = ""
     source: Source | None = None
     editor_notes: list[str] = []
@@ -31,20 +31,20 @@ class GuidingPrincipleDoc(Strict):
 
 class ThematicAreaDoc(Strict):
     number: int = Field(ge=1)
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=400)
     objectives: list[int]
     source: Source | None = None
     editor_notes: list[str] = []
 
 
 class SdgTargetDoc(Strict):
-    code: str = Field(min_length=1)
+    code: str = Field(min_length=1, max_length=10)
     text: str = Field(min_length=1)
 
 
 class SdgDoc(Strict):
     number: int = Field(ge=1, le=17)
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=200)
     migration_targets: list[SdgTargetDoc] = []
     source: Source | None = None
     editor_notes: list[str] = []
@@ -68,10 +68,10 @@ class PhasedText(Strict):
 
 
 class SessionDoc(Strict):
-    key: str = Field(pattern=r"^[a-z0-9-]+$")
+    key: str = Field(pattern=r"^[a-z0-9-]+$", max_length=20)
     kind: Literal["opening", "numbered", "closing"]
     number: int | None = None
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=300)
     modality: Literal["online", "offline", "blended"]
     summary: str = ""
     learning_objectives: list[PhasedText] = []
@@ -81,9 +81,9 @@ class SessionDoc(Strict):
 
 
 class AgendaItemDoc(Strict):
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=300)
     minutes: int = Field(ge=1, le=600)
-    timing_note: str | None = None
+    timing_note: str | None = Field(default=None, max_length=300)
     description: str = ""
     session: str | None = None
     activity_parts: list[str] = []
@@ -93,7 +93,7 @@ class AgendaItemDoc(Strict):
 
 class ElementDoc(Strict):
     phase: PhaseName
-    stated_duration: str | None = None
+    stated_duration: str | None = Field(default=None, max_length=100)
     items: list[AgendaItemDoc] = Field(min_length=1)
     source: Source | None = None
     editor_notes: list[str] = []
@@ -101,8 +101,8 @@ class ElementDoc(Strict):
 
 class ModuleDoc(Strict):
     number: int = Field(ge=1)
-    title: str = Field(min_length=1)
-    stated_total: str | None = None
+    title: str = Field(min_length=1, max_length=300)
+    stated_total: str | None = Field(default=None, max_length=100)
     summary: str = ""
     sessions: list[SessionDoc] = []
     elements: list[ElementDoc] = Field(min_length=1)
@@ -111,8 +111,8 @@ class ModuleDoc(Strict):
 
 
 class HandoutDoc(Strict):
-    number: str = Field(min_length=1)
-    title: str = Field(min_length=1)
+    number: str = Field(min_length=1, max_length=20)
+    title: str = Field(min_length=1, max_length=300)
     activity: int | None = None
     session: str | None = None
     content: str = ""
@@ -122,8 +122,8 @@ class HandoutDoc(Strict):
 
 class CurriculumDoc(Strict):
     kind: Literal["curriculum"]
-    slug: str = Field(pattern=r"^[a-z0-9-]+$")
-    title: str = Field(min_length=1)
+    slug: str = Field(pattern=r"^[a-z0-9-]+$", max_length=50)
+    title: str = Field(min_length=1, max_length=300)
     summary: str = ""
     source: Source
     editor_notes: list[str] = []

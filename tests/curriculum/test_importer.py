@@ -286,3 +286,15 @@ class TestValidation:
         assert "23 gcm objectives" in out
         assert "4 modules, 11 sessions" in out
         assert "13 handouts, 6 activities" in out
+
+
+@pytest.mark.django_db
+def test_too_long_text_is_a_validation_error_not_a_database_error():
+    doc = synthetic_curriculum()
+    doc["modules"][0]["sessions"][0]["title"] = "x" * 301
+    doc["source"]["section"] = "y" * 201
+    with pytest.raises(CurriculumImportError) as excinfo:
+        import_curriculum(doc)
+    problems = problems_of(excinfo)
+    assert "at most 300 characters" in problems["modules[0].sessions[0].title"]
+    assert "source.section" in problems
