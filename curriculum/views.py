@@ -11,6 +11,11 @@ def curriculum_list(request):
 def curriculum_detail(request, slug):
     curriculum = selectors.curriculum_overview(slug)
     modules = list(curriculum.modules.all())
+    for module in modules:
+        module.all_notes = module.editor_notes + [
+            f"{element.get_phase_display()} element: {note}"
+            for element in module.elements.all() for note in element.editor_notes
+        ]
     totals = {
         "online": sum(m.online_minutes for m in modules),
         "offline": sum(m.offline_minutes for m in modules),
