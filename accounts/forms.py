@@ -14,8 +14,3 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "un_entity", "job_title", "time_zone", "language"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = css
