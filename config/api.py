@@ -1,8 +1,10 @@
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from activities.api import router as curricula_router
 from curriculum.api import router as reference_router
+from trainings.api import router as trainings_router
 
 api = NinjaAPI(
     title="UNCT Training API",
@@ -13,3 +15,9 @@ api = NinjaAPI(
 )
 api.add_router("/curricula", curricula_router)
 api.add_router("/reference", reference_router)
+api.add_router("/trainings", trainings_router)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)

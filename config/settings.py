@@ -45,14 +45,17 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_htmx",
+    "django_countries",
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "accounts",
+    "mailer",
     "curriculum",
     "activities",
     "trainings",
     "scheduling",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +139,7 @@ LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", 
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
@@ -187,7 +191,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "expire-waitlist-offers": {"task": "trainings.tasks.expire_waitlist_offers", "schedule": 60.0},
+}
 
 # Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -209,7 +215,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Pages reachable without logging in (everything else redirects to the login page).
-PUBLIC_PATH_PREFIXES = ["/accounts/", "/healthz", "/static/", "/api/", "/favicon.ico"]
+PUBLIC_PATH_PREFIXES = ["/accounts/", "/healthz", "/static/", "/api/", "/favicon.ico",
+                        "/invitations/"]
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("profile/", include("accounts.urls")),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("api/v1/", api.urls),
+    path("", include("trainings.urls")),
     path("", include("curriculum.urls")),
     path("", include("activities.urls")),
 ]

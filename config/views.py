@@ -9,7 +9,7 @@ from .middleware import public_view
 
 
 def home(request):
-    return redirect("curriculum:list")
+    return redirect("trainings:dashboard")
 
 
 def check_database():

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.services import ensure_user
+from curriculum.services import import_all_fixtures
+from demo.people import DEMO_PASSWORD, TEAM, participants
+from trainings import demo as trainings_demo
+
+
+class Command(BaseCommand):
+    help = "Import the fixtures and create the demo accounts and training (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        for result in import_all_fixtures():
+            counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in result.counts.items())
+            self.stdout.write(f"Imported {result.kind} '{result.key}': {counts}")
+        users = {}
+        for _role, email, name, entity, tz, staff in TEAM:
+            users[email] = ensure_user(email=email, password=DEMO_PASSWORD, full_name=name,
+                                       un_entity=entity, time_zone=tz, is_staff=staff,
+                                       is_superuser=staff)
+        people = participants()
+        training = trainings_demo.seed(users=users, participants=people, password=DEMO_PASSWORD)
+        self.stdout.write(f"Demo training: {training} (id {training.pk}), "
+                          f"{training.start_date:%d %b %Y}, Option 2")
+
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
+        for role, email, *_ in TEAM:
+            self.stdout.write(f"  {role:<18} {email}")
+        for i, person in enumerate(people):
+            role = "participant" if i < 18 else "waitlisted"
+            self.stdout.write(f"  {role:<18} {person['email']}  ({person['full_name']})")

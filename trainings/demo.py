@@ -1,0 +1,69 @@
+"""Demo training: Kenya, March 2027, Option 2, a full team, 18 seats taken, 2 waiting."""
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.services import ensure_user
+from curriculum.models import Curriculum
+
+from .models import CountryAdmin, Membership, Nomination, Role, ScopingSurvey, Training
+
+DEMO_TITLE = "Kenya UNCT – Integrating migration into the CCA and CF (demo)"
+TEAM_ROLES = {
+    "lead@demo.unct.test": [Role.LEAD_FACILITATOR],
+    "facilitator@demo.unct.test": [Role.FACILITATOR],
+    "support@demo.unct.test": [Role.TECH_SUPPORT],
+    "moderator@demo.unct.test": [Role.MODERATOR, Role.LIAISON],
+    "rapporteur@demo.unct.test": [Role.RAPPORTEUR],
+}
+
+
+def seed(*, users, participants, password):
+    curriculum = Curriculum.objects.get(slug="remote-unct-training")
+    training, _ = Training.objects.update_or_create(
+        title=DEMO_TITLE,
+        defaults={
+            "curriculum": curriculum, "country": "KE", "city": "Nairobi",
+            "time_zone": "Africa/Nairobi", "start_date": datetime.date(2027, 3, 1),
+            "end_date": datetime.date(2027, 3, 4),
+            "schedule_option": Training.ScheduleOption.OPTION_2,
+            "online_platform": Training.Platform.TEAMS,
+            "meeting_link": "https://teams.example.org/l/meetup-join/demo-kenya",
+            "venue": "UN Gigiri complex, Nairobi – Conference room 4", "capacity": 18,
+            "status": Training.Status.CONFIRMED, "created_by": users["staff@demo.unct.test"],
+        },
+    )
+    ScopingSurvey.objects.get_or_create(training=training, defaults={
+        "connectivity": ScopingSurvey.Connectivity.MIXED,
+        "connectivity_notes": "Stable fibre in the venue; participants outside Nairobi on 4G.",
+        "national_events": "Public holidays around the dates: none expected in the week.",
+        "cf_status": ScopingSurvey.CfStatus.IMPLEMENTATION,
+        "un_network": ScopingSurvey.NetworkPresence.ACTIVE,
+        "vnr_timing": "Next VNR planned for 2028",
+    })
+    for email, roles in TEAM_ROLES.items():
+        for role in roles:
+            Membership.objects.get_or_create(training=training, user=users[email], role=role)
+    CountryAdmin.objects.get_or_create(user=users["rco@demo.unct.test"], country="KE")
+
+    rco = users["rco@demo.unct.test"]
+    for position, person in enumerate(participants):
+        user = ensure_user(email=person["email"], password=password,
+                           full_name=person["full_name"], un_entity=person["un_entity"],
+                           job_title=person["job_title"], time_zone="Africa/Nairobi")
+        seated = position < 18
+        Nomination.objects.update_or_create(
+            training=training, email=person["email"],
+            defaults={
+                "full_name": person["full_name"], "un_entity": person["un_entity"],
+                "job_title": person["job_title"], "gender": person["gender"],
+                "seniority": person["seniority"], "prior_experience": person["prior_experience"],
+                "status": Nomination.Status.CONFIRMED if seated else Nomination.Status.WAITLISTED,
+                "waitlist_position": None if seated else position - 17,
+                "user": user if seated else None,
+                "nominated_by": rco, "decided_by": users["lead@demo.unct.test"],
+                "decided_at": timezone.now(), "offer_expires_at": None,
+            },
+        )
+    return training

@@ -1,0 +1,208 @@
+import zoneinfo
+
+import nh3
+from django import forms
+
+from curriculum.models import Curriculum
+
+from .models import CountryProfile, Invitation, Nomination, Role, ScopingSurvey, Training
+
+TIME_ZONES = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TrainingForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=[("", "Default for the country"), *TIME_ZONES], required=False,
+        help_text="Where the room is. Left empty, the country's main zone is used.")
+
+    class Meta:
+        model = Training
+        fields = ["curriculum", "title", "country", "city", "time_zone", "start_date", "end_date",
+                  "schedule_option", "online_platform", "meeting_link", "venue", "capacity",
+                  "offer_hours"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        help_texts = {"title": "Left empty: “City – Month Year”."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["curriculum"].queryset = Curriculum.objects.order_by("title")
+        if self.instance.pk:
+            del self.fields["curriculum"]
+            self.fields["time_zone"].required = True
+            self.fields["time_zone"].choices = TIME_ZONES
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        if not data.get("time_zone"):
+            data.pop("time_zone", None)
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=[c for c in Training.Status.choices
+                                        if c[0] != Training.Status.CANCELLED])
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             help_text="Every member will see this reason.")
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=[*Role.choices, (Invitation.Kind.RCO_ADMIN, "RCO admin")])
+
+    def invitation_kind(self):
+        role = self.cleaned_data["role"]
+        if role == Invitation.Kind.RCO_ADMIN:
+            return Invitation.Kind.RCO_ADMIN, ""
+        return Invitation.Kind.TEAM, role
+
+
+class NominationForm(forms.ModelForm):
+    class Meta:
+        model = Nomination
+        fields = ["full_name", "email", "un_entity", "job_title", "gender", "seniority",
+                  "prior_experience", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, training=None, **kwargs):
+        self.training = training
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        existing = Nomination.objects.filter(training=self.training, email=email).first()
+        if existing:
+            raise forms.ValidationError(f"{email} is already nominated for this training "
+                                        f"({existing.get_status_display().lower()}).")
+        return email
+
+    def validate_unique(self):
+        # The unique (training, email) rule is checked in clean_email with a clear message.
+        pass
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(help_text="CSV, UTF-8, at most 5 MB. Download the template first.")
+
+
+class DecisionForm(forms.Form):
+    ACTIONS = [("approve", "Approve"), ("waitlist", "Waitlist"), ("decline", "Decline")]
+    action = forms.ChoiceField(choices=ACTIONS)
+    nominations = forms.ModelMultipleChoiceField(queryset=Nomination.objects.none())
+    reason = forms.CharField(required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Required to decline: the nominee and the RCO see it.")
+
+    def __init__(self, *args, training, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = Nomination.objects.filter(training=training)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give a reason to decline.")
+        return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SurveyForm(forms.ModelForm):
+    blocked_dates_text = forms.CharField(
+        label="Dates to avoid", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: YYYY-MM-DD and a label, e.g. “2027-03-02 National day”. "
+                  "The agenda warns about these dates.")
+
+    class Meta:
+        model = ScopingSurvey
+        fields = ["connectivity", "connectivity_notes", "scheduling_constraints",
+                  "national_events", "proposed_participation", "cf_status", "cf_notes",
+                  "ndp_status", "un_network", "vnr_timing", "it_support"]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in [
+            "connectivity_notes", "scheduling_constraints", "national_events",
+            "proposed_participation", "cf_notes", "ndp_status", "it_support"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["blocked_dates_text"].initial = "\n".join(
+            f"{d['date']} {d.get('label', '')}".strip() for d in self.instance.blocked_dates)
+
+    def clean_blocked_dates_text(self):
+        import datetime
+
+        dates, problems = [], []
+        for number, line in enumerate(self.cleaned_data["blocked_dates_text"].splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            day, _, label = line.partition(" ")
+            try:
+                parsed = datetime.date.fromisoformat(day)
+            except ValueError:
+                problems.append(f"line {number}: “{day}” is not a date as YYYY-MM-DD")
+                continue
+            dates.append({"date": parsed.isoformat(), "label": label.strip()})
+        if problems:
+            raise forms.ValidationError("; ".join(problems))
+        return sorted(dates, key=lambda d: d["date"])
+
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h3", "h4", "a", "blockquote"}
+
+
+def sanitise(html):
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+class CountryProfileForm(forms.ModelForm):
+    class Meta:
+        model = CountryProfile
+        fields = ["migration_dynamics", "trends", "priorities", "un_engagement"]
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}
+        help_texts = dict.fromkeys(fields, "Simple HTML allowed: paragraphs, lists, bold, italics, links.")
+
+    def clean(self):
+        data = super().clean()
+        return {name: sanitise(value) for name, value in data.items()}
+
+
+class InvitationSignupForm(forms.Form):
+    full_name = forms.CharField(max_length=200)
+    time_zone = forms.ChoiceField(choices=TIME_ZONES, initial="UTC",
+                                  help_text="Times are shown in your zone and the training's.")
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput)
+    password2 = forms.CharField(label="Password (again)", widget=forms.PasswordInput)
+
+    def __init__(self, *args, email, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        elif data.get("password1"):
+            user = get_user_model()(email=self.email, full_name=data.get("full_name", ""))
+            try:
+                validate_password(data["password1"], user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+

@@ -1,0 +1,105 @@
+"""The role matrix of DESIGN.md section 4, as predicates. One source of truth: every view,
+form and API endpoint asks `user.has_perm("trainings.<action>", training)`."""
+
+import rules
+
+from .models import CountryAdmin, Membership, Nomination, Role, Training
+
+STAFF = "staff"
+RCO_ADMIN = "rco_admin"
+PARTICIPANT = "participant"
+FACILITATORS = {Role.LEAD_FACILITATOR, Role.FACILITATOR}
+
+
+def training_roles(user, training):
+    """All roles `user` holds on `training`: membership roles, plus staff, rco_admin and
+    participant. Cached on the user object for the request."""
+    if not user.is_authenticated or training is None:
+        return frozenset()
+    cache = user.__dict__.setdefault("_training_roles", {})
+    if training.pk not in cache:
+        roles = set(Membership.objects.filter(training=training, user=user)
+                    .values_list("role", flat=True))
+        if user.is_staff:
+            roles.add(STAFF)
+        if CountryAdmin.objects.filter(user=user, country=training.country).exists():
+            roles.add(RCO_ADMIN)
+        if Nomination.objects.filter(training=training, user=user,
+                                     status=Nomination.Status.CONFIRMED).exists():
+            roles.add(PARTICIPANT)
+        cache[training.pk] = frozenset(roles)
+    return cache[training.pk]
+
+
+def forget_roles(user):
+    user.__dict__.pop("_training_roles", None)
+
+
+def _training_of(obj):
+    return obj if isinstance(obj, Training) else getattr(obj, "training", None)
+
+
+def holds(*names):
+    wanted = frozenset(names)
+
+    @rules.predicate(name=f"holds({', '.join(sorted(wanted))})")
+    def predicate(user, obj):
+        return bool(wanted & training_roles(user, _training_of(obj)))
+
+    return predicate
+
+
+@rules.predicate
+def is_staff(user):
+    return user.is_authenticated and user.is_staff
+
+
+@rules.predicate
+def is_open(user, obj):
+    training = _training_of(obj)
+    return training is not None and training.status not in (
+        Training.Status.CANCELLED, Training.Status.COMPLETED)
+
+
+@rules.predicate
+def is_the_nominee(user, nomination):
+    return nomination is not None and nomination.user_id == user.pk
+
+
+is_member = holds(*Role.values)
+is_facilitator = holds(*FACILITATORS)
+is_lead = holds(Role.LEAD_FACILITATOR)
+is_rco_admin = holds(RCO_ADMIN)
+is_participant = holds(PARTICIPANT)
+is_in_room_team = holds(Role.MODERATOR, Role.RAPPORTEUR)
+
+# view training, agenda, handouts: everyone with a role on it
+can_view = is_staff | is_member | is_rco_admin | is_participant
+
+rules.add_perm("trainings.create_training", is_staff)
+rules.add_perm("trainings.view_training", can_view)
+rules.add_perm("trainings.change_training", is_staff | is_facilitator)
+rules.add_perm("trainings.cancel_training", (is_staff | is_lead) & is_open)
+rules.add_perm("trainings.manage_team", (is_staff | is_lead) & is_open)
+rules.add_perm("trainings.nominate", is_rco_admin & is_open)
+rules.add_perm("trainings.withdraw_nomination", (is_rco_admin | is_the_nominee) & is_open)
+rules.add_perm("trainings.decide_nominations", (is_staff | is_facilitator) & is_open)
+# personal data: full for staff, facilitators and the country's RCO admins (their nominees);
+# names and UN entity for the moderator and rapporteurs; participants see only themselves.
+rules.add_perm("trainings.view_roster",
+               is_staff | is_facilitator | is_in_room_team | is_rco_admin)
+rules.add_perm("trainings.view_personal_data", is_staff | is_facilitator | is_rco_admin)
+rules.add_perm("trainings.edit_survey", is_staff | is_facilitator | is_rco_admin)
+rules.add_perm("trainings.view_audit", is_staff | is_facilitator)
+
+
+@rules.predicate
+def works_in_country(user, country):
+    if not user.is_authenticated:
+        return False
+    return (CountryAdmin.objects.filter(user=user, country=country).exists()
+            or Membership.objects.filter(user=user, training__country=country,
+                                         role__in=FACILITATORS).exists())
+
+
+rules.add_perm("trainings.edit_country_profile", is_staff | works_in_country)

@@ -1,0 +1,47 @@
+"""Emails about trainings, queued through the mailer (delivered once, after commit)."""
+
+from django.urls import reverse
+
+from mailer.services import queue_email
+
+from ..models import CountryAdmin, Membership, Nomination, Role
+
+
+def _url(path):
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def training_url(training):
+    return _url(training.get_absolute_url())
+
+
+def invitation_url(token):
+    return _url(reverse("trainings:invitation", args=[token]))
+
+
+def send(*, key, to, template, context, recipient=None):
+    return queue_email(key=key, to=to, template=f"trainings/email/{template}",
+                       context=context, recipient=recipient)
+
+
+def country_admins(training):
+    return [ca.user for ca in CountryAdmin.objects.filter(country=training.country)
+            .select_related("user")]
+
+
+def team_and_country(training):
+    users = {m.user for m in Membership.objects.filter(training=training).select_related("user")}
+    users |= set(country_admins(training))
+    return users
+
+
+def facilitators(training):
+    return [m.user for m in Membership.objects.filter(
+        training=training, role__in=[Role.LEAD_FACILITATOR, Role.FACILITATOR]
+    ).select_related("user")]
+
+
+def seat_holders(training):
+    return Nomination.objects.filter(training=training, status__in=Nomination.SEAT_STATES)

@@ -1,0 +1,152 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import csv_nominations, selectors
+from ..forms import CsvUploadForm, DecisionForm, NominationForm, WithdrawForm
+from ..models import Nomination
+from ..rules import training_roles
+from ..services import nominations as services
+from .access import get_training, require
+
+
+def _page(request, training, **forms):
+    user = request.user
+    can_nominate = user.has_perm("trainings.nominate", training)
+    can_decide = user.has_perm("trainings.decide_nominations", training)
+    context = {
+        "training": training,
+        "roster": selectors.roster(training),
+        "can_nominate": can_nominate,
+        "can_decide": can_decide,
+        "personal_data": user.has_perm("trainings.view_personal_data", training),
+        "nomination_form": forms.get("nomination_form") or (
+            NominationForm(training=training) if can_nominate else None),
+        "csv_form": forms.get("csv_form") or (CsvUploadForm() if can_nominate else None),
+        "csv_errors": forms.get("csv_errors"),
+        "decision_form": forms.get("decision_form") or (
+            DecisionForm(training=training) if can_decide else None),
+    }
+    return render(request, "trainings/nominations.html", context,
+                  status=forms.get("status", 200))
+
+
+def roster(request, pk):
+    training = get_training(request, pk, "trainings.view_roster")
+    return _page(request, training)
+
+
+@require_POST
+def nominate(request, pk):
+    training = get_training(request, pk, "trainings.nominate")
+    form = NominationForm(request.POST, training=training)
+    if form.is_valid():
+        try:
+            nomination = services.nominate(actor=request.user, training=training,
+                                           data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            late = " (after the deadline: flagged as late)" if nomination.late else ""
+            messages.success(request, f"{nomination.full_name} nominated{late}.")
+            return redirect("trainings:nominations", pk)
+    return _page(request, training, nomination_form=form, status=400)
+
+
+@require_POST
+def upload_csv(request, pk):
+    training = get_training(request, pk, "trainings.nominate")
+    form = CsvUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            created = services.import_csv(actor=request.user, training=training,
+                                          uploaded=form.cleaned_data["file"])
+        except csv_nominations.CsvError as exc:
+            form.add_error("file", str(exc))
+        except services.CsvRowErrors as exc:
+            form.add_error("file", exc.message)
+            return _page(request, training, csv_form=form, csv_errors=exc.rows, status=400)
+        else:
+            messages.success(request, f"{len(created)} nominees imported.")
+            return redirect("trainings:nominations", pk)
+    return _page(request, training, csv_form=form, status=400)
+
+
+def csv_template(request, pk):
+    get_training(request, pk, "trainings.nominate")
+    response = HttpResponse(csv_nominations.template_csv(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="nominations-template.csv"'
+    return response
+
+
+@require_POST
+def decide(request, pk):
+    training = get_training(request, pk, "trainings.decide_nominations")
+    form = DecisionForm(request.POST, training=training)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            done = services.bulk_decide(actor=request.user, training=training,
+                                        nominations=form.cleaned_data["nominations"],
+                                        action=action, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            verb = {"approve": "approved", "waitlist": "waitlisted", "decline": "declined"}[action]
+            messages.success(request, f"{len(done)} nomination{'s' if len(done) != 1 else ''} "
+                                      f"{verb}; the people concerned are told by email.")
+            return redirect("trainings:nominations", pk)
+    return _page(request, training, decision_form=form, status=400)
+
+
+def withdraw(request, pk, nomination_pk):
+    training = get_training(request, pk)
+    nomination = get_object_or_404(Nomination, pk=nomination_pk, training=training)
+    require(request, "trainings.withdraw_nomination", nomination)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(actor=request.user, nomination=nomination,
+                              reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{nomination.full_name} is withdrawn; the next person on "
+                                      "the waiting list is offered the seat.")
+            if request.user.has_perm("trainings.view_roster", training):
+                return redirect("trainings:nominations", pk)
+            return redirect(training)
+    return render(request, "trainings/withdraw.html",
+                  {"training": training, "nomination": nomination, "form": form})
+
+
+def export(request, pk):
+    training = get_training(request, pk, "trainings.view_roster")
+    roles = training_roles(request.user, training)
+    full = request.user.has_perm("trainings.view_personal_data", training)
+    if not full and not roles:
+        raise PermissionDenied
+    data = selectors.roster(training)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="roster-{training.pk}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
+    writer = csv.writer(response)
+    columns = ["name", "un_entity", "status"]
+    if full:
+        columns += ["email", "job_title", "gender", "seniority", "prior_migration_experience",
+                    "late", "waitlist_position", "decision_reason"]
+    writer.writerow(columns)
+    for n in data["nominations"]:
+        row = [n.full_name, n.un_entity, n.get_status_display()]
+        if full:
+            row += [n.email, n.job_title, n.get_gender_display(), n.get_seniority_display(),
+                    n.get_prior_experience_display(), "yes" if n.late else "",
+                    n.waitlist_position or "", n.decision_reason]
+        writer.writerow(row)
+    return response
+
+
