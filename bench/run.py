@@ -64,11 +64,15 @@ def main():
         with override_settings(ROOT_URLCONF="bench.bare",
                                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             context = scenarios.prepare()
-            client = Client()
-            client.force_login(context["user"])
-            rows = [("bare view: 1 query + template (+2 session, user)", "/__bench__/bare/")]
+            clients = {}
+            for name in ("user", "staff"):
+                clients[name] = Client()
+                clients[name].force_login(context[name])
+            rows = [("bare view: 1 query + template (+2 session, user)", "/__bench__/bare/",
+                     "user")]
             rows += scenarios.pages(context)
-            results = [(label, url, measure(client, url, args.runs)) for label, url in rows]
+            results = [(label, url, measure(clients[who], url, args.runs))
+                       for label, url, who in rows]
             figures = scenarios.figures(context)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -1,32 +1,81 @@
 """What the benchmark measures. Each issue adds its pages to `pages` and figures to `figures`."""
 
+import datetime
+import io
 import time
 
-from accounts.services import ensure_user
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
 from curriculum.importer import import_file
-from curriculum.services import FIXTURES_DIR, import_all_fixtures
+from curriculum.services import FIXTURES_DIR
+from trainings.csv_nominations import COLUMNS
+from trainings.demo import DEMO_TITLE
+from trainings.models import Nomination, Training
+from trainings.services import nominations
 
 
 def prepare():
-    import_all_fixtures()
-    user = ensure_user(email="bench@example.org", full_name="Bench User", time_zone="Africa/Nairobi")
-    return {"user": user, "slug": "remote-unct-training"}
+    call_command("seed_demo", stdout=io.StringIO())
+    training = Training.objects.get(title=DEMO_TITLE)
+    big = Training.objects.create(
+        curriculum=training.curriculum, title="Bench: 200 nominees", country="UG",
+        city="Kampala", time_zone="Africa/Kampala", start_date=datetime.date(2027, 6, 7),
+        end_date=datetime.date(2027, 6, 10), capacity=150)
+    statuses = ["confirmed", "approved", "waitlisted", "nominated", "declined"]
+    Nomination.objects.bulk_create([
+        Nomination(training=big, full_name=f"Person {i}", email=f"p{i}@bench.org",
+                   un_entity=["IOM", "UNDP", "UNICEF"][i % 3], gender=["female", "male"][i % 2],
+                   status=statuses[i % 5], waitlist_position=i if i % 5 == 2 else None,
+                   decision_reason="Bench" if i % 5 == 4 else "")
+        for i in range(200)])
+    return {"user": User.objects.get(email="lead@demo.unct.test"),
+            "staff": User.objects.get(email="staff@demo.unct.test"),
+            "slug": "remote-unct-training", "training": training, "big": big}
 
 
 def pages(context):
-    slug = context["slug"]
+    slug, training, big = context["slug"], context["training"].pk, context["big"].pk
     return [
-        ("curriculum overview (4 modules)", f"/curricula/{slug}/"),
-        ("session page (Session 1)", f"/curricula/{slug}/sessions/1/"),
-        ("activity page (Activity 1)", f"/curricula/{slug}/activities/1/"),
-        ("API: whole curriculum tree", f"/api/v1/curricula/{slug}"),
+        ("curriculum overview (4 modules)", f"/curricula/{slug}/", "user"),
+        ("session page (Session 1)", f"/curricula/{slug}/sessions/1/", "user"),
+        ("activity page (Activity 1)", f"/curricula/{slug}/activities/1/", "user"),
+        ("API: whole curriculum tree", f"/api/v1/curricula/{slug}", "user"),
+        ("dashboard: my trainings (lead facilitator)", "/dashboard/", "user"),
+        ("training overview", f"/trainings/{training}/", "user"),
+        ("roster, 20 nominees (lead facilitator)", f"/trainings/{training}/nominations/", "user"),
+        ("roster, 200 nominees (staff)", f"/trainings/{big}/nominations/", "staff"),
+        ("API: training with team and roster", f"/api/v1/trainings/{training}", "user"),
     ]
 
 
+def _csv(rows):
+    lines = [",".join(COLUMNS)]
+    lines += [f"Person {i},person{i}@import.org,IOM,Officer,female,mid,some," for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def figures(context):
+    results = []
     path = FIXTURES_DIR / "curricula" / "remote-unct-training.yaml"
     start = time.perf_counter()
     result = import_file(path)
-    seconds = time.perf_counter() - start
-    return [("re-import of the seed 000 curriculum (no changes)",
-             f"{seconds * 1000:.0f} ms, {result.unchanged} records unchanged")]
+    results.append(("re-import of the seed 000 curriculum (no changes)",
+                    f"{(time.perf_counter() - start) * 1000:.0f} ms, "
+                    f"{result.unchanged} records unchanged"))
+
+    training = context["big"]
+    data = _csv(5000)
+    upload = SimpleUploadedFile("nominees.csv", data, content_type="text/csv")
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        created = nominations.import_csv(actor=context["staff"], training=training,
+                                         uploaded=upload)
+        seconds = time.perf_counter() - start
+    results.append((f"CSV import of 5,000 nominees ({len(data) // 1024} KB)",
+                    f"{seconds:.2f} s, {len(queries.captured_queries)} SQL queries, "
+                    f"{len(created)} created"))
+    return results

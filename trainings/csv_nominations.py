@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from .models import Nomination
 
 MAX_BYTES = 5 * 1024 * 1024
+EMAIL_MAX = Nomination._meta.get_field("email").max_length
 MAX_ROWS = 10_000
 COLUMNS = ["name", "email", "un_entity", "job_title", "gender", "seniority",
            "prior_migration_experience", "note"]
@@ -117,7 +118,10 @@ def read(uploaded, *, existing_emails):
             except ValidationError:
                 row_errors.append((line_number, "email", f"“{data['email']}” is not an email address"))
             else:
-                if data["email"] in existing_emails:
+                if len(data["email"]) > EMAIL_MAX:
+                    row_errors.append((line_number, "email",
+                                       f"is longer than {EMAIL_MAX} characters"))
+                elif data["email"] in existing_emails:
                     row_errors.append((line_number, "email",
                                        f"{data['email']} is already nominated for this training"))
                 elif data["email"] in seen:

@@ -15,6 +15,8 @@ class DateInput(forms.DateInput):
 
 
 class TrainingForm(forms.ModelForm):
+    meeting_link = forms.URLField(assume_scheme="https", required=False,
+                                  help_text="Teams/Webex/Zoom link for the online elements.")
     time_zone = forms.ChoiceField(
         choices=[("", "Default for the country"), *TIME_ZONES], required=False,
         help_text="Where the room is. Left empty, the country's main zone is used.")
@@ -30,11 +32,15 @@ class TrainingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
-        self.fields["curriculum"].queryset = Curriculum.objects.order_by("title")
         if self.instance.pk:
             del self.fields["curriculum"]
             self.fields["time_zone"].required = True
             self.fields["time_zone"].choices = TIME_ZONES
+        else:
+            curricula = Curriculum.objects.order_by("title")
+            self.fields["curriculum"].queryset = curricula
+            self.fields["curriculum"].empty_label = None
+            self.fields["curriculum"].initial = curricula.first()
 
     def clean(self):
         data = super().clean()

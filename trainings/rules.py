@@ -63,7 +63,8 @@ def is_open(user, obj):
 
 @rules.predicate
 def is_the_nominee(user, nomination):
-    return nomination is not None and nomination.user_id == user.pk
+    return (nomination is not None and nomination.user_id is not None
+            and nomination.user_id == user.pk)
 
 
 is_member = holds(*Role.values)

@@ -132,6 +132,8 @@ def roster(training):
                        .prefetch_related(Prefetch("invitations", queryset=Invitation.objects
                                                   .order_by("-created_at")))
                        .order_by("full_name"))
+    for nomination in nominations:  # the permission checks per row need it, without a query
+        nomination.training = training
     seated = [n for n in nominations if n.status in Nomination.SEAT_STATES]
     offers = [n for n in nominations if n.status == S.WAITLISTED and n.offer_expires_at
               and n.offer_expires_at > now]

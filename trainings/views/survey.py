@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -29,8 +30,11 @@ def country_profile(request, pk):
     profile = CountryProfile.objects.filter(country=training.country).first() or \
         CountryProfile(country=training.country)
     can_edit = request.user.has_perm("trainings.edit_country_profile", training.country)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("Only facilitators in the country, its RCO admins and staff "
+                               "edit the country profile.")
     form = CountryProfileForm(request.POST or None, instance=profile) if can_edit else None
-    if request.method == "POST" and can_edit and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             services.save_country_profile(actor=request.user, training=training, form=form)
         messages.success(request, f"Country profile of {training.country.name} saved.")
