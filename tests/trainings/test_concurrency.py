@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from trainings.models import Nomination
 from trainings.services import nominations as services
@@ -28,7 +28,7 @@ def test_two_concurrent_approvals_of_the_last_seat(make_training, lead, nominate
         except services.CapacityError:
             results[nomination.pk] = "refused"
         finally:
-            close_old_connections()
+            connection.close()  # each thread has its own connection; close it
 
     threads = [threading.Thread(target=approve, args=(n,)) for n in (first, second)]
     for thread in threads:
