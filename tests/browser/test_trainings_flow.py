@@ -144,6 +144,8 @@ def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
     lead.goto(training_url + "nominations/")
     assert lead.locator("#seats-used").inner_text() == "18 of 18"
     assert lead.locator("#waiting-count").inner_text() == "1"
+    # At tablet width the roster scrolls inside its table, never the whole page sideways.
+    assert lead.evaluate("document.documentElement.scrollWidth") <= 768
     # The rejected upload answers 400 on purpose, which Chromium logs; nothing else may.
     rco.errors = [e for e in rco.errors if "status of 400" not in e]
     for p in (page, lead, rco, leaver, newcomer):

@@ -1,0 +1,91 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from trainings.models import CountryProfile, Invitation, Membership, Nomination, Role
+from trainings.services import team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_lists_my_trainings_with_roles_and_next_actions(client, training, lead, rco,
+                                                                  nominate_many):
+    nominate_many(training, 3)
+    team.invite(actor=lead, training=training, email="mod@example.org",
+                kind=Invitation.Kind.TEAM, role=Role.MODERATOR)
+    client.force_login(rco)
+    html = client.get(reverse("trainings:dashboard")).content.decode()
+    assert training.title in html and "RCO admin" in html
+    assert f"Nominations due in {training.days_to_nomination_deadline} days" in html
+    assert "3 nominated for 18 seats" in html
+    client.force_login(lead)
+    html = client.get(reverse("trainings:dashboard")).content.decode()
+    assert "Lead facilitator" in html
+    assert "3 nominations to decide" in html
+    assert "1 invitation pending" in html
+
+
+def test_dashboard_shows_invitations_waiting_for_me(client, training, lead):
+    invitee = UserFactory(email="waiting@example.org")
+    team.invite(actor=lead, training=training, email=invitee.email,
+                kind=Invitation.Kind.TEAM, role=Role.RAPPORTEUR)
+    client.force_login(invitee)
+    html = client.get(reverse("trainings:dashboard")).content.decode()
+    assert "Invitations waiting for you" in html
+    assert "Rapporteur" in html
+
+
+def test_dashboard_hides_trainings_of_others(client, training, make_training):
+    other = make_training(title="Uganda training", country="UG")
+    outsider = UserFactory()
+    Membership.objects.create(training=other, user=outsider, role=Role.FACILITATOR)
+    client.force_login(outsider)
+    html = client.get(reverse("trainings:dashboard")).content.decode()
+    assert "Uganda training" in html
+    assert training.title not in html
+
+
+PAYLOADS = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>',
+            '<a href="javascript:alert(1)">x</a>', '<p onclick="alert(1)">hi</p>',
+            '<iframe src="https://evil.example"></iframe>', '"><svg onload=alert(1)>']
+
+
+def test_country_profile_html_is_sanitised(client, training, rco):
+    client.force_login(rco)
+    url = reverse("trainings:country_profile", args=[training.pk])
+    response = client.post(url, {"migration_dynamics": "<p>Mixed <strong>flows</strong></p>"
+                                                        + "".join(PAYLOADS),
+                                 "trends": "", "priorities": "", "un_engagement": ""})
+    assert response.status_code == 302
+    profile = CountryProfile.objects.get(country="KE")
+    stored = profile.migration_dynamics
+    assert "<strong>flows</strong>" in stored
+    for bad in ["<script", "onerror", "javascript:", "onclick", "<iframe", "onload", "<svg"]:
+        assert bad not in stored
+    html = client.get(url).content.decode()
+    assert "<strong>flows</strong>" in html
+    assert "alert(1)</script>" not in html
+
+
+def test_survey_dates_to_avoid_are_validated_next_to_the_field(client, training, lead):
+    client.force_login(lead)
+    url = reverse("trainings:survey", args=[training.pk])
+    base = {"connectivity": "good", "cf_status": "design", "un_network": "active"}
+    response = client.post(url, {**base, "blocked_dates_text": "2027-13-01 Bad month"})
+    assert response.status_code == 200
+    assert "line 1: “2027-13-01” is not a date" in response.content.decode()
+    response = client.post(url, {**base, "blocked_dates_text": "2027-03-02 Ramadan ends\n\n"
+                                                              "2027-03-01 National day"})
+    assert response.status_code == 302
+    training.survey.refresh_from_db()
+    assert training.survey.blocked_dates == [{"date": "2027-03-01", "label": "National day"},
+                                             {"date": "2027-03-02", "label": "Ramadan ends"}]
+
+
+def test_user_text_is_escaped_on_the_roster(client, training, lead, rco):
+    Nomination.objects.create(training=training, full_name='<script>alert("x")</script>',
+                              email="x@example.org", un_entity="<b>IOM</b>")
+    client.force_login(lead)
+    html = client.get(reverse("trainings:nominations", args=[training.pk])).content.decode()
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;" in html
