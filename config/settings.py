@@ -219,7 +219,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Pages reachable without logging in (everything else redirects to the login page).
 PUBLIC_PATH_PREFIXES = ["/accounts/", "/healthz", "/static/", "/api/", "/favicon.ico",
-                        "/invitations/"]
+                        "/invitations/", "/calendar/"]
 
 LOGGING = {
     "version": 1,

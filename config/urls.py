@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("api/v1/", api.urls),
     path("", include("trainings.urls")),
+    path("", include("scheduling.urls")),
     path("", include("curriculum.urls")),
     path("", include("activities.urls")),
 ]

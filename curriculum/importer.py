@@ -18,11 +18,17 @@ from . import models as m
 from .schema import CurriculumDoc, ReferenceDoc
 
 _SECTIONS = {}
+_KINDS = {}
 
 
 def register_section(name, handler):
     """`handler(curriculum=, doc=, raw=, context=, errors=)` imports the raw `name` section."""
     _SECTIONS[name] = handler
+
+
+def register_kind(kind, handler):
+    """`handler(data, file=)` imports a whole document of this `kind` (higher apps' fixtures)."""
+    _KINDS[kind] = handler
 
 
 class CurriculumImportError(Exception):
@@ -96,7 +102,10 @@ def import_file(path):
         return import_reference(data, file=path)
     if kind == "curriculum":
         return import_curriculum(data, file=path)
-    raise CurriculumImportError(path, [("kind", "must be 'reference' or 'curriculum'")])
+    if kind in _KINDS:
+        return _KINDS[kind](data, file=path)
+    known = ", ".join(repr(k) for k in ["reference", "curriculum", *_KINDS])
+    raise CurriculumImportError(path, [("kind", f"must be one of {known}")])
 
 
 def _source(doc_source, default_file=""):

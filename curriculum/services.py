@@ -8,11 +8,8 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
 def import_all_fixtures():
-    """Reference data first, then every curriculum in fixtures/curricula/."""
+    """Reference data, then every curriculum, then the schedule templates."""
     results = [import_file(path) for path in sorted((FIXTURES_DIR / "reference").glob("*.yaml"))]
-    results += [
-        import_file(path)
-        for path in sorted((FIXTURES_DIR / "curricula").glob("*.yaml"))
-        if not path.name.startswith("_")
-    ]
+    for folder in ("curricula", "schedules"):
+        results += [import_file(path) for path in sorted((FIXTURES_DIR / folder).glob("*.yaml"))]
     return results

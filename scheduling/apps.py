@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class SchedulingConfig(AppConfig):
     name = "scheduling"
     verbose_name = "Scheduling"
+
+    def ready(self):
+        from curriculum.importer import register_kind
+
+        from . import receivers  # noqa: F401 - connects to the trainings signals
+        from .importer import import_schedule_templates
+
+        register_kind("schedule_templates", import_schedule_templates)
+
+        from trainings.navigation import Tab, register_tab
+
+        register_tab(Tab("Agenda", "scheduling:agenda", 20, active_for=("scheduling:",)))

@@ -1,1 +1,181 @@
-# Models arrive with their issues (see DESIGN.md section 3).
+"""The agenda of a training in time: schedule templates, slots (UTC), undo history and
+calendar feeds."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from activities.models import ActivityPart
+from curriculum.models import Curriculum, Module, Session
+from trainings.models import Training
+
+
+class SlotKind(models.TextChoices):
+    ONLINE = "online", "Online element"
+    OFFLINE = "offline", "Offline element"
+    BREAK = "break", "Break"
+    LUNCH = "lunch", "Lunch"
+    BRIEFING = "briefing", "Briefing"
+    DEBRIEFING = "debriefing", "Debriefing"
+    TECHNICAL_TEST = "technical_test", "Technical test run"
+    OTHER = "other", "Other"
+
+
+# Kinds the participants attend; the others are for the team only.
+PARTICIPANT_KINDS = {SlotKind.ONLINE, SlotKind.OFFLINE, SlotKind.BREAK, SlotKind.LUNCH,
+                     SlotKind.OTHER}
+
+
+class ScheduleTemplate(models.Model):
+    """A sample schedule (Annex III Option 1 or 2) in local wall-clock times."""
+
+    curriculum = models.ForeignKey(Curriculum, on_delete=models.CASCADE,
+                                   related_name="schedule_templates")
+    key = models.SlugField(max_length=20)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    source_file = models.CharField(max_length=100, blank=True)
+    source_section = models.CharField(max_length=200, blank=True)
+    editor_notes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["curriculum", "key"]
+        constraints = [models.UniqueConstraint(fields=["curriculum", "key"],
+                                               name="template_unique_key")]
+
+    def __str__(self):
+        return self.title
+
+
+class TemplateSlot(models.Model):
+    template = models.ForeignKey(ScheduleTemplate, on_delete=models.CASCADE, related_name="slots")
+    day = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField()
+    start = models.TimeField()
+    end = models.TimeField()
+    kind = models.CharField(max_length=20, choices=SlotKind.choices)
+    module_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=400)
+    sessions = models.JSONField(default=list, blank=True)         # session keys
+    activity_parts = models.JSONField(default=list, blank=True)   # "<activity>/<part>"
+    leads = models.JSONField(default=list, blank=True)            # role names
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["template", "day", "position"]
+
+    def __str__(self):
+        return f"Day {self.day} {self.start:%H:%M}-{self.end:%H:%M} {self.title}"
+
+
+class Lead(models.TextChoices):
+    FACILITATOR = "facilitator", "Facilitators"
+    TECHNICAL_SUPPORT = "technical_support", "Technical support"
+    MODERATOR = "moderator", "Moderator"
+    RAPPORTEUR = "rapporteur", "Rapporteurs"
+    RCO = "rco", "RCO"
+    RESIDENT_COORDINATOR = "resident_coordinator", "UN Resident Coordinator"
+
+
+class Agenda(models.Model):
+    """Agenda-level state of a training: version (raised on every change) and publication."""
+
+    training = models.OneToOneField(Training, on_delete=models.CASCADE, related_name="agenda")
+    template_key = models.CharField(max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_version = models.PositiveIntegerField(null=True, blank=True)
+    notified_version = models.PositiveIntegerField(null=True, blank=True)
+    max_day_hours = models.PositiveSmallIntegerField(
+        default=8, help_text="Warn when a day (first start to last end) is longer.")
+    max_gap_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Warn when more days than this pass between two modules.")
+
+    def __str__(self):
+        return f"Agenda of {self.training}"
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+
+class Slot(models.Model):
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="slots")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=SlotKind.choices)
+    title = models.CharField(max_length=400)
+    module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    sessions = models.ManyToManyField(Session, blank=True, related_name="+")
+    activity_parts = models.ManyToManyField(ActivityPart, blank=True, related_name="+")
+    leads = models.JSONField(default=list, blank=True)
+    location = models.CharField(max_length=400, blank=True,
+                                help_text="Overrides the training's venue or meeting link.")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["training", "start", "end", "pk"]
+        indexes = [models.Index(fields=["training", "start"])]
+        constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
+                                              name="slot_ends_after_start")]
+
+    def __str__(self):
+        return f"{self.start:%Y-%m-%d %H:%M} {self.title}"
+
+    @property
+    def minutes(self):
+        return int((self.end - self.start).total_seconds() // 60)
+
+    def where(self, training=None):
+        training = training or self.training
+        if self.location:
+            return self.location
+        if self.kind in (SlotKind.ONLINE, SlotKind.TECHNICAL_TEST, SlotKind.BRIEFING,
+                         SlotKind.DEBRIEFING):
+            return training.meeting_link
+        return training.venue
+
+
+class AgendaChange(models.Model):
+    """One edit of the agenda, with the slots as they were before it (for undo)."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="agenda_changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    description = models.CharField(max_length=300)
+    before = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.description
+
+
+def new_feed_token():
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar URL: one per person (all their trainings) or per training."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="calendar_feeds")
+    training = models.ForeignKey(Training, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        scope = self.training or "all my trainings"
+        return f"Calendar of {self.user} ({scope})"

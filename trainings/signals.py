@@ -2,9 +2,11 @@
 
 from django.dispatch import Signal
 
-# sent with training=, changed=set of field names, actor=
+# Sent inside the writing transaction, so listeners change their data atomically with it.
+# training_changed: training=, actor=, created=bool, changes={field: [before, after]},
+#                   time_zone_policy="keep_local" | "keep_instant" (updates only)
 training_changed = Signal()
-# sent with training=, actor=
+# training_cancelled: training=, actor=
 training_cancelled = Signal()
-# sent with training= whenever memberships, RCO admins or participants change
+# people_changed: training= (memberships, RCO admins or participants changed; after commit)
 people_changed = Signal()

@@ -149,7 +149,7 @@ class TestValidation:
             import_file(write(tmp_path, ["a", "b"]))
 
     def test_unknown_kind(self, tmp_path):
-        with pytest.raises(CurriculumImportError, match="kind: must be 'reference' or 'curriculum'"):
+        with pytest.raises(CurriculumImportError, match="kind: must be one of 'reference', 'curriculum'"):
             import_file(write(tmp_path, {"kind": "recipe"}))
 
     def test_missing_field_is_named_with_its_path(self, tmp_path):

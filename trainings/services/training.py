@@ -25,13 +25,17 @@ def create_training(*, actor, curriculum, **fields):
     ScopingSurvey.objects.create(training=training)
     audit.record(training=training, actor=actor, action="training created", obj=training,
                  changes={k: [None, v] for k, v in audit.snapshot(training, EDITABLE_FIELDS).items()})
-    transaction.on_commit(lambda: training_changed.send(
-        sender=Training, training=training, changed=set(EDITABLE_FIELDS), actor=actor))
+    training_changed.send(sender=Training, training=training, actor=actor, created=True,
+                          changes={k: [None, v] for k, v in audit.snapshot(
+                              training, EDITABLE_FIELDS).items()})
     return training
 
 
 @transaction.atomic
-def update_training(*, actor, training, data):
+def update_training(*, actor, training, data, time_zone_policy="keep_local"):
+    """Change a training's details. Listeners (the agenda, reminders) follow in the same
+    transaction; `time_zone_policy` says whether a new zone keeps local wall-clock times
+    ("keep_local") or the same instants ("keep_instant")."""
     training = Training.objects.select_for_update().get(pk=training.pk)
     before = audit.snapshot(training, EDITABLE_FIELDS)
     for name, value in data.items():
@@ -48,8 +52,8 @@ def update_training(*, actor, training, data):
         from .nominations import promote_from_waitlist
 
         promote_from_waitlist(training=training, actor=actor)
-    transaction.on_commit(lambda: training_changed.send(
-        sender=Training, training=training, changed=set(changes), actor=actor))
+    training_changed.send(sender=Training, training=training, actor=actor, created=False,
+                          changes=changes, time_zone_policy=time_zone_policy)
     return training
 
 
@@ -97,6 +101,5 @@ def cancel_training(*, actor, training, reason):
         notify.send(key=f"training-cancelled:{training.pk}:{email}", to=email, recipient=user,
                     template="training_cancelled", context={"training": training,
                                                             "url": notify.training_url(training)})
-    transaction.on_commit(lambda: training_cancelled.send(
-        sender=Training, training=training, actor=actor))
+    training_cancelled.send(sender=Training, training=training, actor=actor)
     return training

@@ -1,0 +1,26 @@
+"""The agenda follows its training: laid out when created or when the option changes, moved
+with the dates, re-anchored when the zone changes and local times are to be kept."""
+
+import datetime
+
+from django.dispatch import receiver
+
+from trainings.signals import training_changed
+
+from .models import Slot
+from .services import editing, layout
+
+
+@receiver(training_changed)
+def follow_training(sender, *, training, actor, created, changes, time_zone_policy=None,
+                    **kwargs):
+    if created or "schedule_option" in changes or not Slot.objects.filter(
+            training=training).exists():
+        layout.lay_out(actor=actor, training=training)
+        return
+    if "time_zone" in changes and time_zone_policy == "keep_local":
+        editing.keep_wall_clock(actor=actor, training=training, old_tz=changes["time_zone"][0])
+    if "start_date" in changes:
+        before, after = (datetime.date.fromisoformat(value) for value in changes["start_date"])
+        if after != before:
+            editing.shift_days(actor=actor, training=training, days=(after - before).days)

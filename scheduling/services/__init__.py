@@ -1,0 +1,1 @@
+"""Writes for the agenda: layout from templates, edits with undo, publication, feeds."""
