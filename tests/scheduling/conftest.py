@@ -1,0 +1,142 @@
+"""Fixtures for the agenda: the real curriculum with the Annex III schedule templates, a
+Kenyan training laid out as Option 2 (four mornings from Monday 1 March 2027) and its people.
+
+`kenya` and the people around it are per test; `kenya_world` is built once per module (inside
+a transaction rolled back at the end) for the tests that walk many roles."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+
+from tests.conftest import CURRICULUM_FILE, FIXTURES, REFERENCE_FILE
+from tests.factories import UserFactory
+from trainings.models import CountryAdmin, Membership, Nomination, Role, Training
+
+SCHEDULES_FILE = FIXTURES / "schedules" / "annex-iii.yaml"
+KENYA = {"title": "Kenya", "country": "KE", "city": "Nairobi", "time_zone": "Africa/Nairobi",
+         "start_date": datetime.date(2027, 3, 1), "end_date": datetime.date(2027, 3, 4),
+         "schedule_option": "option-2", "meeting_link": "https://teams.example.org/x",
+         "venue": "Room 4"}
+
+
+def import_curriculum():
+    """The real curriculum (seed 000), its reference data and the Annex III templates."""
+    from curriculum.importer import import_file
+    from curriculum.models import Curriculum
+
+    import_file(REFERENCE_FILE)
+    import_file(CURRICULUM_FILE)
+    import_file(SCHEDULES_FILE)
+    return Curriculum.objects.get(slug="remote-unct-training")
+
+
+def make_training(curriculum, **fields):
+    """A training created directly (no signal) and laid out from its schedule option."""
+    from scheduling.services.layout import lay_out
+
+    training = Training.objects.create(curriculum=curriculum, **{**KENYA, **fields})
+    lay_out(actor=None, training=training)
+    return training
+
+
+def add_member(training, role, **user_fields):
+    user = UserFactory(**user_fields)
+    Membership.objects.create(training=training, user=user, role=role)
+    return user
+
+
+def add_participant(training, **user_fields):
+    user = UserFactory(**user_fields)
+    Nomination.objects.create(training=training, user=user, full_name=str(user), email=user.email,
+                              un_entity="UNDP", status=Nomination.Status.CONFIRMED)
+    return user
+
+
+@pytest.fixture
+def annex_iii(curriculum):
+    """The real curriculum with the Annex III schedule templates imported after it."""
+    from curriculum.importer import import_file
+
+    import_file(SCHEDULES_FILE)
+    return curriculum
+
+
+@pytest.fixture
+def make_kenya(annex_iii):
+    """Make a laid-out training of the real curriculum; fields override the Kenyan ones."""
+    return lambda **fields: make_training(annex_iii, **fields)
+
+
+@pytest.fixture
+def kenya(make_kenya):
+    return make_kenya()
+
+
+@pytest.fixture
+def lead_facilitator(kenya):
+    return add_member(kenya, Role.LEAD_FACILITATOR, full_name="Lena Lead",
+                      email="lena@example.org")
+
+
+@pytest.fixture
+def moderator(kenya):
+    return add_member(kenya, Role.MODERATOR, full_name="Moses Moderator",
+                      email="moses@example.org")
+
+
+@pytest.fixture
+def rapporteur(kenya):
+    return add_member(kenya, Role.RAPPORTEUR, full_name="Rita Rapporteur",
+                      email="rita@example.org")
+
+
+@pytest.fixture
+def participant(kenya):
+    return add_participant(kenya, full_name="Pat Participant", email="pat@example.org")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True, full_name="Stella Staff")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(full_name="Otto Outsider")
+
+
+VIEWER_ROLES = ["staff", "lead_facilitator", "facilitator", "tech_support", "moderator",
+                "rapporteur", "liaison", "rco_admin", "participant"]
+OUTSIDER_ROLES = ["other_facilitator", "other_rco_admin", "no_role"]
+EDITOR_ROLES = {"staff", "lead_facilitator", "facilitator"}
+
+
+class KenyaWorld:
+    """The Kenyan training with one user per role, a Ugandan training with its own
+    facilitator, a Ugandan RCO admin and a user with no role at all."""
+
+    def __init__(self):
+        self.curriculum = import_curriculum()
+        self.training = make_training(self.curriculum)
+        self.other_training = make_training(self.curriculum, title="Uganda", country="UG",
+                                            city="Kampala", time_zone="Africa/Kampala")
+        self.users = {"staff": UserFactory(is_staff=True, full_name="Stella Staff")}
+        for role in Role.values:
+            self.users[role] = add_member(self.training, role, full_name=f"K {role}")
+        self.users["rco_admin"] = UserFactory(full_name="Rashid RCO")
+        CountryAdmin.objects.create(user=self.users["rco_admin"], country="KE")
+        self.users["participant"] = add_participant(self.training, full_name="Pat Participant")
+        self.users["other_facilitator"] = add_member(self.other_training, Role.FACILITATOR,
+                                                     full_name="Ursula Uganda")
+        self.users["other_rco_admin"] = UserFactory(full_name="Ugo RCO")
+        CountryAdmin.objects.create(user=self.users["other_rco_admin"], country="UG")
+        self.users["no_role"] = UserFactory(full_name="Nobody")
+
+
+@pytest.fixture(scope="module")
+def kenya_world(django_db_setup, django_db_blocker):
+    """Built once per module; each test runs in its own savepoint on top of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield KenyaWorld()
+        transaction.set_rollback(True)
