@@ -12,6 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from curriculum.importer import import_file
 from curriculum.services import FIXTURES_DIR
+from scheduling.models import Slot
+from scheduling.services import layout
+from scheduling.services.publishing import feed_for
 from trainings.csv_nominations import COLUMNS
 from trainings.demo import DEMO_TITLE
 from trainings.models import Nomination, Training
@@ -32,9 +35,31 @@ def prepare():
                    status=statuses[i % 5], waitlist_position=i if i % 5 == 2 else None,
                    decision_reason="Bench" if i % 5 == 4 else "")
         for i in range(200)])
-    return {"user": User.objects.get(email="lead@demo.unct.test"),
-            "staff": User.objects.get(email="staff@demo.unct.test"),
-            "slug": "remote-unct-training", "training": training, "big": big}
+    user = User.objects.get(email="lead@demo.unct.test")
+    long = _ten_day_agenda(training)
+    feed = feed_for(user=user, training=training)
+    return {"user": user, "staff": User.objects.get(email="staff@demo.unct.test"),
+            "slug": "remote-unct-training", "training": training, "big": big, "long": long,
+            "feed_url": f"/calendar/{feed.token}.ics"}
+
+
+def _ten_day_agenda(training):
+    """A 10-day agenda: Option 1's day 1 repeated (16 slots a day)."""
+    long = Training.objects.create(
+        curriculum=training.curriculum, title="Bench: 10 days", country="KE", city="Nairobi",
+        time_zone="Africa/Nairobi", start_date=datetime.date(2027, 9, 6),
+        end_date=datetime.date(2027, 9, 15), schedule_option="option-1")
+    layout.lay_out(actor=None, training=long)
+    first_day = list(Slot.objects.filter(training=long).prefetch_related(
+        "sessions", "activity_parts").order_by("start"))[:16]
+    for offset in range(2, 10):
+        for original in first_day:
+            copy = Slot.objects.create(
+                training=long, start=original.start + datetime.timedelta(days=offset),
+                end=original.end + datetime.timedelta(days=offset), kind=original.kind,
+                title=original.title, module=original.module, leads=original.leads)
+            copy.activity_parts.set(original.activity_parts.all())
+    return long
 
 
 def pages(context):
@@ -49,6 +74,11 @@ def pages(context):
         ("roster, 20 nominees (lead facilitator)", f"/trainings/{training}/nominations/", "user"),
         ("roster, 200 nominees (staff)", f"/trainings/{big}/nominations/", "staff"),
         ("API: training with team and roster", f"/api/v1/trainings/{training}", "user"),
+        ("agenda, 4 days / 36 slots (lead facilitator)", f"/trainings/{training}/agenda/", "user"),
+        ("agenda, 10 days / 160 slots (staff)", f"/trainings/{context['long'].pk}/agenda/",
+         "staff"),
+        ("ICS feed of the training (36 events)", context["feed_url"], "user"),
+        ("API: agenda", f"/api/v1/trainings/{training}/agenda", "user"),
     ]
 
 

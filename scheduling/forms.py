@@ -17,24 +17,24 @@ class TimeInput(forms.TimeInput):
 
 
 class MoveForm(forms.Form):
-    day = forms.DateField(widget=DateInput)
-    start_time = forms.TimeField(widget=TimeInput)
+    day = forms.DateField(widget=DateInput, label="Day")
+    start_time = forms.TimeField(widget=TimeInput, label="Start time")
 
 
 class ResizeForm(forms.Form):
-    minutes = forms.IntegerField(min_value=1, max_value=720)
+    minutes = forms.IntegerField(min_value=1, max_value=720, label="Length (minutes)")
     shift_following = forms.BooleanField(required=False, initial=True,
                                          label="Shift the rest of the day")
 
 
 class MoveDayForm(forms.Form):
-    from_day = forms.DateField(widget=DateInput)
-    to_day = forms.DateField(widget=DateInput)
+    from_day = forms.DateField(widget=DateInput, label="Day to move")
+    to_day = forms.DateField(widget=DateInput, label="New day")
 
 
 class InsertForm(forms.Form):
     kind = forms.ChoiceField(choices=list(INSERTABLE.items()))
-    minutes = forms.IntegerField(min_value=1, max_value=480, initial=15)
+    minutes = forms.IntegerField(min_value=1, max_value=480, initial=15, label="Minutes")
     title = forms.CharField(required=False, max_length=200)
     shift_following = forms.BooleanField(required=False, initial=True,
                                          label="Shift the rest of the day")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("trainings/<int:pk>/agenda/settings/", views.settings_view, name="settings"),
     path("trainings/<int:pk>/agenda/time-zone/", views.time_zone, name="time_zone"),
     path("trainings/<int:pk>/agenda/feeds/reset/", views.reset_feed, name="reset_feed"),
+    path("trainings/<int:pk>/agenda/slots/<int:slot_pk>/edit/", views.slot_editor,
+         name="slot_editor"),
     path("trainings/<int:pk>/agenda/slots/<int:slot_pk>/move/", views.move, name="move"),
     path("trainings/<int:pk>/agenda/slots/<int:slot_pk>/resize/", views.resize, name="resize"),
     path("trainings/<int:pk>/agenda/slots/<int:slot_pk>/move-rest/", views.move_rest,

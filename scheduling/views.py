@@ -24,6 +24,7 @@ from .forms import (
 from .models import AgendaChange, CalendarFeed, Slot
 from .services import editing, layout, publishing
 from .services.history import get_agenda
+from .timeutils import local_date
 
 
 def _editable(request, pk):
@@ -55,8 +56,16 @@ def agenda(request, pk):
         "layout_form": LayoutForm(initial={"option": training.schedule_option}),
         "settings_form": AgendaSettingsForm(instance=get_agenda(training)),
         "tz_form": TimeZoneForm(initial={"time_zone": training.time_zone}),
-        "insert_form": InsertForm(),
     })
+
+
+def slot_editor(request, pk, slot_pk):
+    """The edit forms of one slot, loaded when its Edit button is first pressed."""
+    training = _editable(request, pk)
+    slot = _slot(training, slot_pk)
+    return render(request, "scheduling/_slot_editor.html", {
+        "training": training, "slot": slot, "tz": training.time_zone,
+        "day": local_date(slot.start, training.time_zone), "insert_form": InsertForm()})
 
 
 def _apply(request, training, form, action, anchor=""):
