@@ -31,6 +31,7 @@ def build(*, name, entries, attendees=None):
         event = Event()
         event.add("uid", f"{slot.uid}@unct-training")
         event.add("sequence", slot.sequence)
+        event.add("status", "CANCELLED" if training.is_cancelled else "CONFIRMED")
         event.add("dtstamp", stamp)
         event.add("dtstart", local(slot.start, training.time_zone))
         event.add("dtend", local(slot.end, training.time_zone))

@@ -149,6 +149,9 @@ class AgendaChange(models.Model):
                               on_delete=models.SET_NULL, related_name="+")
     description = models.CharField(max_length=300)
     before = models.JSONField()
+    undoable = models.BooleanField(
+        default=True, help_text="False when the change followed the training's own details "
+                                "(dates, zone, option): undo those on the training.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

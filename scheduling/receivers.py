@@ -3,9 +3,10 @@ with the dates, re-anchored when the zone changes and local times are to be kept
 
 import datetime
 
+from django.db.models import F
 from django.dispatch import receiver
 
-from trainings.signals import training_changed
+from trainings.signals import training_cancelled, training_changed
 
 from .models import Slot
 from .services import editing, layout
@@ -16,7 +17,8 @@ def follow_training(sender, *, training, actor, created, changes, time_zone_poli
                     **kwargs):
     if created or "schedule_option" in changes or not Slot.objects.filter(
             training=training).exists():
-        layout.lay_out(actor=actor, training=training)
+        # Undoing a new option would leave the training's option behind: not undoable here.
+        layout.lay_out(actor=actor, training=training, undoable=created)
         return
     if "time_zone" in changes and time_zone_policy == "keep_local":
         editing.keep_wall_clock(actor=actor, training=training, old_tz=changes["time_zone"][0])
@@ -24,3 +26,9 @@ def follow_training(sender, *, training, actor, created, changes, time_zone_poli
         before, after = (datetime.date.fromisoformat(value) for value in changes["start_date"])
         if after != before:
             editing.shift_days(actor=actor, training=training, days=(after - before).days)
+
+
+@receiver(training_cancelled)
+def cancel_in_calendars(sender, *, training, **kwargs):
+    """Calendars keep the events but mark them cancelled (STATUS and a higher SEQUENCE)."""
+    Slot.objects.filter(training=training).update(sequence=F("sequence") + 1)

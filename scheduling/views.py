@@ -226,7 +226,7 @@ def mine(request, pk):
     return render(request, "scheduling/mine.html", {
         "training": training, "slots": [slot for _t, slot in rows],
         "tz": training.time_zone, "viewer_tz": request.user.time_zone,
-        "feed": publishing.feed_for(user=request.user, training=training)})
+        "feed": publishing.feed_for(user=request.user)})
 
 
 def now_next(request, pk):
@@ -260,7 +260,9 @@ def feed(request, token):
         entries = [(training, s) for s in selectors.slots_of(training)]
         name = f"{training} – agenda"
     else:
-        entries = selectors.personal_slots(user, list(visible_trainings(user)))
+        mine = [t for t in visible_trainings(user)
+                if selectors.training_roles(user, t) - {selectors.STAFF}]
+        entries = selectors.personal_slots(user, mine)
         name = "My UNCT trainings"
     attendees = {t.pk: publishing.attendees(t) for t in {t for t, _ in entries}}
     response = HttpResponse(ics.build(name=name, entries=entries, attendees=attendees),

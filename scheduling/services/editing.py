@@ -152,6 +152,9 @@ def undo(*, actor, training):
     change = AgendaChange.objects.filter(training=training).first()
     if change is None:
         raise ValidationError("There is nothing to undo.")
+    if not change.undoable:
+        raise ValidationError(f"The last change ({change.description}) followed the training's "
+                              "own details; change them back on the training instead.")
     restore(training=training, rows=change.before)
     change.delete()
     agenda.version += 1
@@ -165,7 +168,7 @@ def undo(*, actor, training):
 @transaction.atomic
 def shift_days(*, actor, training, days):
     """The training's dates moved: every slot moves by whole days, same local time."""
-    begin_change(actor=actor, training=training,
+    begin_change(actor=actor, training=training, undoable=False,
                  description=f"Followed the new dates ({days:+d} days)")
     for slot in Slot.objects.filter(training=training):
         here = local(slot.start, training.time_zone)
@@ -175,7 +178,7 @@ def shift_days(*, actor, training, days):
 @transaction.atomic
 def keep_wall_clock(*, actor, training, old_tz):
     """The training's zone changed and local times should stay: re-anchor every slot."""
-    begin_change(actor=actor, training=training,
+    begin_change(actor=actor, training=training, undoable=False,
                  description=f"Kept local times after the zone changed from {old_tz}")
     for slot in Slot.objects.filter(training=training):
         here = local(slot.start, old_tz)

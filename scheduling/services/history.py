@@ -23,11 +23,11 @@ def snapshot(training):
     } for s in slots]
 
 
-def begin_change(*, actor, training, description):
+def begin_change(*, actor, training, description, undoable=True):
     """Lock the agenda, remember the slots before the change, raise the version."""
     agenda = Agenda.objects.select_for_update().get(pk=get_agenda(training).pk)
     AgendaChange.objects.create(training=training, actor=actor, description=description[:300],
-                                before=snapshot(training))
+                                before=snapshot(training), undoable=undoable)
     agenda.version += 1
     agenda.save(update_fields=["version"])
     from .publishing import after_change

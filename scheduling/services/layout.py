@@ -83,10 +83,10 @@ def _flexible(training):
 
 
 @transaction.atomic
-def lay_out(*, actor, training, option=None):
+def lay_out(*, actor, training, option=None, undoable=True):
     """Replace the agenda with the layout of `option` (default: the training's option)."""
     option = option or training.schedule_option
-    agenda = begin_change(actor=actor, training=training,
+    agenda = begin_change(actor=actor, training=training, undoable=undoable,
                           description=f"Laid out the agenda ({option})")
     Slot.objects.filter(training=training).delete()
     if option == "flexible":

@@ -1,8 +1,10 @@
 """Fixtures for the agenda: the real curriculum with the Annex III schedule templates, a
 Kenyan training laid out as Option 2 (four mornings from Monday 1 March 2027) and its people.
 
-`kenya` and the people around it are per test; `kenya_world` is built once per module (inside
-a transaction rolled back at the end) for the tests that walk many roles."""
+The curriculum is imported once per module (`curriculum_once`, kept in a transaction rolled
+back at the end of the module); `kenya` and the people around it are per test; `kenya_world`
+(one user per role) is also built once per module for the tests that walk many roles. Tests
+that need a transactional database must not use these fixtures."""
 
 import datetime
 
@@ -53,13 +55,18 @@ def add_participant(training, **user_fields):
     return user
 
 
-@pytest.fixture
-def annex_iii(curriculum):
-    """The real curriculum with the Annex III schedule templates imported after it."""
-    from curriculum.importer import import_file
+@pytest.fixture(scope="module")
+def curriculum_once(django_db_setup, django_db_blocker):
+    """The real curriculum with the Annex III templates, imported once per test module inside
+    a transaction rolled back at the end; each test runs in a savepoint on top of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield import_curriculum()
+        transaction.set_rollback(True)
 
-    import_file(SCHEDULES_FILE)
-    return curriculum
+
+@pytest.fixture
+def annex_iii(curriculum_once, db):
+    return curriculum_once
 
 
 @pytest.fixture
@@ -116,8 +123,8 @@ class KenyaWorld:
     """The Kenyan training with one user per role, a Ugandan training with its own
     facilitator, a Ugandan RCO admin and a user with no role at all."""
 
-    def __init__(self):
-        self.curriculum = import_curriculum()
+    def __init__(self, curriculum):
+        self.curriculum = curriculum
         self.training = make_training(self.curriculum)
         self.other_training = make_training(self.curriculum, title="Uganda", country="UG",
                                             city="Kampala", time_zone="Africa/Kampala")
@@ -135,8 +142,8 @@ class KenyaWorld:
 
 
 @pytest.fixture(scope="module")
-def kenya_world(django_db_setup, django_db_blocker):
+def kenya_world(curriculum_once, django_db_blocker):
     """Built once per module; each test runs in its own savepoint on top of it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield KenyaWorld()
+        yield KenyaWorld(curriculum_once)
         transaction.set_rollback(True)

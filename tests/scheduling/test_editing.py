@@ -122,3 +122,27 @@ def test_published_agenda_changes_are_emailed_once_with_an_ics(django_capture_on
     assert publishing.notify_change(training_id=training.pk,
                                     version=training.agenda.__class__.objects.get(
                                         training=training).version) is False
+
+
+def test_changes_that_followed_the_training_are_undone_on_the_training():
+    from trainings.services.training import update_training
+
+    training = make_agenda()
+    update_training(actor=None, training=training,
+                    data={"start_date": datetime.date(2027, 3, 8),
+                          "end_date": datetime.date(2027, 3, 11)})
+    assert rows(training)[0][:2] == ("2027-03-08", "08:30")
+    with pytest.raises(ValidationError, match="change them back on the training"):
+        editing.undo(actor=None, training=training)
+    assert rows(training)[0][:2] == ("2027-03-08", "08:30")
+
+
+def test_a_staff_users_personal_feed_holds_only_trainings_they_work_on(client):
+    staff = UserFactory(is_staff=True)
+    mine = make_agenda(title="Mine")
+    make_agenda(title="Not mine")
+    Membership.objects.create(training=mine, user=staff, role=Role.FACILITATOR)
+    feed = publishing.feed_for(user=staff)
+    body = client.get(f"/calendar/{feed.token}.ics").content.decode()
+    assert "– Mine" in body
+    assert "Not mine" not in body

@@ -259,3 +259,19 @@ def test_feed_of_a_new_team_member_works(client, kenya):
     slots = Slot.objects.filter(training=kenya)
     assert set(found) == {uid(s) for s in slots if s.kind in PARTICIPANT_KINDS
                           or "technical_support" in s.leads}
+
+
+def test_cancelled_training_disappears_or_is_cancelled_in_feeds(client, kenya, lead_facilitator,
+                                                                 moderator):
+    from trainings.services.training import cancel_training
+
+    feeds = [publishing.feed_for(user=moderator, training=kenya),
+             publishing.feed_for(user=moderator)]
+    before = {u: int(e["SEQUENCE"]) for u, e in events(fetch(client, feeds[0])).items()}
+    cancel_training(actor=lead_facilitator, training=kenya, reason="No venue.")
+    for feed in feeds:
+        # A subscribed calendar only learns of the cancellation from a working feed: either
+        # the events are gone, or each says STATUS:CANCELLED with a higher SEQUENCE.
+        for key, event in events(fetch(client, feed)).items():
+            assert str(event.get("STATUS")) == "CANCELLED", event["SUMMARY"]
+            assert int(event["SEQUENCE"]) > before[key]
