@@ -197,6 +197,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "expire-waitlist-offers": {"task": "trainings.tasks.expire_waitlist_offers", "schedule": 60.0},
+    "sweep-reminders": {"task": "scheduling.tasks.sweep_reminders", "schedule": 60.0},
+    "plan-checklist-digests": {"task": "scheduling.tasks.plan_checklist_digests",
+                               "schedule": 15 * 60.0},
 }
 
 # Content-Security-Policy: no inline script or style anywhere.

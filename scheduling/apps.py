@@ -13,6 +13,13 @@ class SchedulingConfig(AppConfig):
 
         register_kind("schedule_templates", import_schedule_templates)
 
+        from .checklist_importer import import_checklist_template
+
+        register_kind("checklist_template", import_checklist_template)
+
         from trainings.navigation import Tab, register_tab
 
-        register_tab(Tab("Agenda", "scheduling:agenda", 20, active_for=("scheduling:",)))
+        register_tab(Tab("Agenda", "scheduling:agenda", 20,
+                         active_for=("scheduling:agenda", "scheduling:mine", "scheduling:now")))
+        register_tab(Tab("Checklist", "scheduling:checklist", 25, perm="scheduling.view_checklist",
+                         active_for=("scheduling:checklist",)))

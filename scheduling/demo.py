@@ -9,4 +9,7 @@ def seed(*, training, actor):
         layout.lay_out(actor=actor, training=training, option="option-2")
     Agenda.objects.filter(training=training, published_at=None).update(
         published_at=training.created_at, published_version=1, notified_version=1)
+    from .receivers import follow_up
+
+    follow_up(training)  # checklist and planned reminders
     return training

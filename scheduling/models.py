@@ -182,3 +182,162 @@ class CalendarFeed(models.Model):
     def __str__(self):
         scope = self.training or "all my trainings"
         return f"Calendar of {self.user} ({scope})"
+
+
+# Checklists -------------------------------------------------------------------------------
+
+
+class Anchor(models.TextChoices):
+    START = "start", "Training start"
+    END = "end", "Training end"
+    MODULE_START = "module_start", "Start of each module"
+    MODULE_END = "module_end", "End of each module"
+
+
+class ChecklistTemplateItem(models.Model):
+    """One line of a curriculum's checklist (fixtures/checklists), with its deadline rule."""
+
+    curriculum = models.ForeignKey(Curriculum, on_delete=models.CASCADE,
+                                   related_name="checklist_items")
+    key = models.SlugField(max_length=60)
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    owner = models.CharField(max_length=20, help_text="The role that owns the item.")
+    anchor = models.CharField(max_length=20, choices=Anchor.choices)
+    offset_days = models.IntegerField(null=True, blank=True)
+    offset_minutes = models.IntegerField(null=True, blank=True)
+    window_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    guidance = models.TextField(blank=True)
+    source_section = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["curriculum", "position"]
+        constraints = [models.UniqueConstraint(fields=["curriculum", "key"],
+                                               name="checklist_template_unique_key")]
+
+    def __str__(self):
+        return self.title
+
+
+class ChecklistItem(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", "To do"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        NOT_APPLICABLE = "na", "Not applicable"
+
+    OPEN = (Status.TODO, Status.IN_PROGRESS)
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="checklist")
+    template = models.ForeignKey(ChecklistTemplateItem, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    key = models.CharField(max_length=80, help_text="Template key, plus the module for "
+                                                    "per-module items.")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    owner = models.CharField(max_length=20)
+    module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    due_at = models.DateTimeField(null=True, blank=True, help_text="UTC")
+    due_set_by_hand = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.TODO)
+    status_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    status_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    evidence_link = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["training", "due_at", "position"]
+        constraints = [models.UniqueConstraint(fields=["training", "key"],
+                                               name="checklist_item_unique_key")]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN
+
+
+# Reminders --------------------------------------------------------------------------------
+
+
+class ReminderKind(models.TextChoices):
+    CHECKLIST_DIGEST = "checklist_digest", "Checklist digest (due soon and overdue)"
+    NOMINATION_DEADLINE = "nomination_deadline", "Nomination deadline (RCO admins)"
+    NOMINATIONS_SHORT = "nominations_short", "Nominations short of capacity (facilitators)"
+    SESSION_24H = "session_24h", "Session starting in 24 hours"
+    SESSION_1H = "session_1h", "Session starting in 1 hour"
+    NOTES_DUE = "notes_due", "Rapporteur notes due"
+    OFFER_LAPSING = "offer_lapsing", "Waiting-list offer about to lapse"
+    THANK_YOU = "thank_you", "Post-training thank-you"
+    ACTION_PLAN_30 = "action_plan_30", "Action-plan follow-up (+30 days)"
+    ACTION_PLAN_90 = "action_plan_90", "Action-plan follow-up (+90 days)"
+
+
+# A recipient may mute these; the others concern deadlines or seats and always go out.
+MUTABLE_KINDS = {ReminderKind.CHECKLIST_DIGEST, ReminderKind.SESSION_24H,
+                 ReminderKind.SESSION_1H, ReminderKind.ACTION_PLAN_30,
+                 ReminderKind.ACTION_PLAN_90}
+
+
+class Reminder(models.Model):
+    """A planned email: one row per recipient and subject, with a state and a log."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    training = models.ForeignKey(Training, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="reminders",
+                                 help_text="Empty for a digest that spans trainings.")
+    kind = models.CharField(max_length=24, choices=ReminderKind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="reminders")
+    email = models.EmailField(help_text="Where it goes (nominees may have no account).")
+    subject_key = models.CharField(max_length=120, help_text="What it is about, e.g. slot:<uid>")
+    key = models.CharField(max_length=255, unique=True)
+    send_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["send_at", "pk"]
+        indexes = [models.Index(fields=["state", "send_at"]),
+                   models.Index(fields=["training", "kind", "state"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.email} at {self.send_at:%Y-%m-%d %H:%M} UTC"
+
+
+class ReminderLog(models.Model):
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField(auto_now_add=True)
+    event = models.CharField(max_length=30)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
+
+
+class ReminderPreference(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="reminder_preference")
+    muted_kinds = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"Reminder preferences of {self.user}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_checklist
 
 app_name = "scheduling"
 urlpatterns = [
@@ -24,4 +24,12 @@ urlpatterns = [
     path("trainings/<int:pk>/agenda/slots/<int:slot_pk>/insert/", views.insert, name="insert"),
     path("trainings/<int:pk>/agenda/slots/<int:slot_pk>/delete/", views.delete, name="delete"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
+    path("trainings/<int:pk>/checklist/", views_checklist.checklist, name="checklist"),
+    path("trainings/<int:pk>/checklist/<int:item_pk>/", views_checklist.update_item,
+         name="checklist_item"),
+    path("checklists/", views_checklist.my_checklists, name="my_checklists"),
+    path("reminders/", views_checklist.reminder_log, name="reminders"),
+    path("reminders/<int:reminder_pk>/<str:action>/", views_checklist.reminder_action,
+         name="reminder_action"),
+    path("reminders/settings/", views_checklist.reminder_settings, name="reminder_settings"),
 ]

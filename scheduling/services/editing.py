@@ -159,9 +159,11 @@ def undo(*, actor, training):
     change.delete()
     agenda.version += 1
     agenda.save(update_fields=["version"])
+    from .history import _follow_up
     from .publishing import after_change
 
     after_change(agenda)
+    transaction.on_commit(lambda: _follow_up(training.pk))
     return change.description
 
 
