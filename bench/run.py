@@ -62,6 +62,7 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         with override_settings(ROOT_URLCONF="bench.bare",
+                               EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
                                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             context = scenarios.prepare()
             clients = {}

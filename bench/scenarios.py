@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from accounts.services import ensure_user
 from curriculum.importer import import_file
 from curriculum.services import FIXTURES_DIR
 from scheduling.models import Slot
@@ -17,7 +18,7 @@ from scheduling.services import layout
 from scheduling.services.publishing import feed_for
 from trainings.csv_nominations import COLUMNS
 from trainings.demo import DEMO_TITLE
-from trainings.models import Nomination, Training
+from trainings.models import Membership, Nomination, Training
 from trainings.services import nominations
 
 
@@ -108,4 +109,60 @@ def figures(context):
     results.append((f"CSV import of 5,000 nominees ({len(data) // 1024} KB)",
                     f"{seconds:.2f} s, {len(queries.captured_queries)} SQL queries, "
                     f"{len(created)} created"))
+    results += reminder_sweep_figures(context)
+    return results
+
+
+def reminder_sweep_figures(context):
+    """10,000 trainings x 15 checklist lines, then sweeps over 100 and 1,000 due reminders."""
+    from django.utils import timezone
+
+    from scheduling.models import ChecklistItem, Reminder
+    from scheduling.services import reminders
+
+    curriculum = context["training"].curriculum
+    user = context["staff"]
+    now = timezone.now()
+    start = time.perf_counter()
+    trainings = Training.objects.bulk_create([
+        Training(curriculum=curriculum, title=f"Sweep {i}", country="KE", city="Nairobi",
+                 time_zone="Africa/Nairobi", start_date=datetime.date(2028, 1, 10),
+                 end_date=datetime.date(2028, 1, 13)) for i in range(10_000)], batch_size=2000)
+    ChecklistItem.objects.bulk_create([
+        ChecklistItem(training=t, key=f"item-{n}", title=f"Item {n}", owner="lead_facilitator",
+                      due_at=now + datetime.timedelta(days=1 if n == 0 and i < 1000 else 30 + n))
+        for i, t in enumerate(trainings) for n in range(15)], batch_size=5000)
+    # 1,000 trainings have a line due tomorrow; 10 lead facilitators share them
+    leads = [ensure_user(email=f"lead{k}@bench.org", full_name=f"Lead {k}") for k in range(10)]
+    Membership.objects.bulk_create([
+        Membership(training=t, user=leads[i % 10], role="lead_facilitator")
+        for i, t in enumerate(trainings[:1000])])
+    setup = time.perf_counter() - start
+    results = [("sweep data: 10,000 trainings, 150,000 checklist lines",
+                f"created in {setup:.1f} s")]
+    for count in (100, 1000):
+        Reminder.objects.bulk_create([
+            Reminder(training=trainings[i], kind="thank_you", recipient=user, email=user.email,
+                     subject_key="thank-you", key=f"bench:{count}:{i}", send_at=now)
+            for i in range(count)])
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            sent = reminders.sweep()
+            seconds = time.perf_counter() - start
+        results.append((f"minute sweep with {count:,} due reminders",
+                        f"{seconds:.2f} s, {len(queries.captured_queries)} SQL queries, "
+                        f"{sent} sent"))
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        reminders.sweep()
+        seconds = time.perf_counter() - start
+    results.append(("minute sweep with nothing due (150,000 lines, 1,100 sent rows)",
+                    f"{seconds * 1000:.1f} ms, {len(queries.captured_queries)} SQL queries"))
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        made = reminders.plan_digests()
+        seconds = time.perf_counter() - start
+    results.append(("checklist digest planning over 150,000 lines (1,000 due soon)",
+                    f"{seconds:.2f} s, {len(queries.captured_queries)} SQL queries, "
+                    f"{made} digests"))
     return results
