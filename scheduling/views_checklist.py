@@ -111,8 +111,10 @@ def reminder_log(request):
 
 def _reminder(request, reminder_pk):
     reminder = get_object_or_404(Reminder.objects.select_related("training"), pk=reminder_pk)
-    if reminder.training is None or not request.user.has_perm("scheduling.view_reminders",
+    if reminder.training is None or not request.user.has_perm("trainings.view_training",
                                                                reminder.training):
+        raise Http404("No reminder found.")  # ids of other trainings leak nothing
+    if not request.user.has_perm("scheduling.view_reminders", reminder.training):
         raise PermissionDenied("The reminder log is for facilitators and staff.")
     return reminder
 

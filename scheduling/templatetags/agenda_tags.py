@@ -16,6 +16,12 @@ def local_day(instant, tz_name):
 
 
 @register.filter
+def local_iso_date(instant, tz_name):
+    """YYYY-MM-DD in `tz_name` (for date inputs read back in that zone)."""
+    return local(instant, tz_name).date().isoformat() if instant else ""
+
+
+@register.filter
 def tz_abbr(instant, tz_name):
     return abbreviation(instant, tz_name) if instant else ""
 

@@ -1,0 +1,710 @@
+"""Checklists and reminders over HTTP (DESIGN.md section 4: checklist items – staff and
+facilitators all; tech support, moderator, rapporteur and RCO admin their own; participants
+none; the reminder log is for facilitators and staff).
+
+The Kenyan world (one user per role, a Ugandan training with its own facilitator) is built
+once per module with the checklist template imported and `follow_up` run, so both trainings
+have their checklist and planned reminders; every test runs in a savepoint on top of it."""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from scheduling.models import (
+    MUTABLE_KINDS,
+    ChecklistItem,
+    Reminder,
+    ReminderKind,
+    ReminderLog,
+    ReminderPreference,
+)
+from scheduling.receivers import follow_up
+from trainings.models import AuditEntry, Membership, Role
+from trainings.services.training import update_training
+
+from .conftest import OUTSIDER_ROLES, VIEWER_ROLES, KenyaWorld, add_member, make_training
+
+CHECKLIST_FILE = Path(settings.BASE_DIR) / "fixtures" / "checklists" / "remote-unct-training.yaml"
+ALL_ROLES = VIEWER_ROLES + OUTSIDER_ROLES
+UTC = datetime.UTC
+D = datetime.date
+# When the world is built and the cross-training page is looked at: well before the
+# training (1 March 2027), so every reminder is still ahead and nothing is due yet.
+BUILT_AT = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+# Who may change which checklist item: staff and facilitators any; these roles their own.
+CHANGE_ANY = {"staff", "lead_facilitator", "facilitator"}
+CHANGE_OWN = {"tech_support", "moderator", "rapporteur", "liaison", "rco_admin"}
+MODERATOR_ITEM_KEY = "test-moderator-room-check"
+
+
+def may_change(role, owner):
+    return role in CHANGE_ANY or (role in CHANGE_OWN and role == owner)
+
+
+@pytest.fixture(scope="module")
+def world(curriculum_once, django_db_blocker):
+    """The Kenyan world with checklists and reminders. The template has no item owned by the
+    moderator, so one is added by hand (with a note, so re-planning keeps it)."""
+    from curriculum.importer import import_file
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(BUILT_AT, tick=False):
+            import_file(CHECKLIST_FILE)
+            w = KenyaWorld(curriculum_once)
+            follow_up(w.training)
+            follow_up(w.other_training)
+            ChecklistItem.objects.create(
+                training=w.training, key=MODERATOR_ITEM_KEY, position=999, owner="moderator",
+                title="Check the room set-up with the moderator", note="Added by hand",
+                due_at=datetime.datetime(2027, 2, 22, 14, 0, tzinfo=UTC))
+        yield w
+        transaction.set_rollback(True)
+
+
+def login(client, world, role):
+    client.force_login(world.users[role])
+    return world.users[role]
+
+
+def checklist_url(training):
+    return reverse("scheduling:checklist", args=[training.pk])
+
+
+def item_url(item):
+    return reverse("scheduling:checklist_item", args=[item.training_id, item.pk])
+
+
+def items_of(training):
+    return list(ChecklistItem.objects.filter(training=training))
+
+
+def one_item_per_owner(training):
+    """{owner role: the first item that role owns} on the training."""
+    items = {}
+    for item in ChecklistItem.objects.filter(training=training).order_by("position", "key"):
+        items.setdefault(item.owner, item)
+    return items
+
+
+def item_state(item):
+    item = ChecklistItem.objects.get(pk=item.pk)
+    return (item.status, item.status_by_id, item.status_at, item.note, item.evidence_link,
+            item.due_at, item.due_set_by_hand)
+
+
+def progress(html):
+    match = re.search(r'id="checklist-progress">(\d+) of (\d+) done or not applicable', html)
+    assert match, "no progress line on the page"
+    return int(match[1]), int(match[2])
+
+
+def selected_status(html, item):
+    select = re.search(rf'<select[^>]*id="status-{item.pk}">(.*?)</select>', html, re.S)
+    assert select, f"no status select for item {item.pk}"
+    chosen = re.findall(r'<option value="(\w+)" selected>', select[1])
+    assert len(chosen) == 1
+    return chosen[0]
+
+
+def reminder_count(response):
+    assert response.status_code == 200
+    match = re.search(r'id="reminder-count">(\d+) reminders?', response.content.decode())
+    assert match, "no #reminder-count on the page"
+    return int(match[1])
+
+
+# --- the checklist page -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_world_has_a_checklist_with_every_owner(world):
+    owners = set(one_item_per_owner(world.training))
+    assert {"lead_facilitator", "facilitator", "tech_support", "moderator", "rapporteur",
+            "liaison", "rco_admin"} <= owners
+    assert ChecklistItem.objects.filter(training=world.other_training).exists()
+    assert Reminder.objects.filter(training=world.training).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_checklist_page_for_every_role(client, world, role):
+    login(client, world, role)
+    response = client.get(checklist_url(world.training))
+    if role in OUTSIDER_ROLES:
+        assert response.status_code == 404
+        assert b"Reach out to the UNCT" not in response.content
+        return
+    if role == "participant":
+        assert response.status_code == 403
+        # ... although the participant may see the training itself.
+        agenda = client.get(reverse("scheduling:agenda", args=[world.training.pk]))
+        assert agenda.status_code == 200
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    items = items_of(world.training)
+    assert progress(html) == (0, len(items))
+    for item in items:
+        assert escape(item.title) in html, item.title
+        # The change forms are there exactly for the items this role may change.
+        has_form = f'action="{item_url(item)}"' in html
+        assert has_form is may_change(role, item.owner), (role, item.owner, item.title)
+
+
+@pytest.mark.django_db
+def test_checklist_of_another_training_is_404_like_a_missing_one(client, world):
+    login(client, world, "other_facilitator")
+    existing = client.get(checklist_url(world.training))
+    missing = client.get(reverse("scheduling:checklist", args=[world.training.pk + 10_000]))
+    assert existing.status_code == missing.status_code == 404
+    assert existing.content == missing.content
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client, world):
+    item = items_of(world.training)[0]
+    before = item_state(item)
+    for url in (checklist_url(world.training), reverse("scheduling:my_checklists"),
+                reverse("scheduling:reminders"), reverse("scheduling:reminder_settings")):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/accounts/login/" in response["Location"]
+    response = client.post(item_url(item), {"status": "done"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert item_state(item) == before
+
+
+# --- changing items -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_changing_items_for_every_role(client, world, role):
+    user = login(client, world, role)
+    for owner, item in one_item_per_owner(world.training).items():
+        before = item_state(item)
+        response = client.post(item_url(item), {"status": "done", "note": f"by {role}"})
+        if role in OUTSIDER_ROLES:
+            expected = 404
+        elif may_change(role, owner):
+            expected = 302
+        else:
+            expected = 403
+        assert response.status_code == expected, (role, owner)
+        if expected == 302:
+            assert response["Location"] == f"{checklist_url(world.training)}#item-{item.pk}"
+            item.refresh_from_db()
+            assert (item.status, item.note, item.status_by) == ("done", f"by {role}", user)
+        else:
+            assert item_state(item) == before, (role, owner)
+
+
+@pytest.mark.django_db
+def test_item_of_another_training_is_404(client, world):
+    other = items_of(world.other_training)[0]
+    before = item_state(other)
+    login(client, world, "lead_facilitator")
+    url = reverse("scheduling:checklist_item", args=[world.training.pk, other.pk])
+    assert client.post(url, {"status": "done"}).status_code == 404
+    assert item_state(other) == before
+
+
+@pytest.mark.django_db
+def test_changing_an_item_needs_post(client, world):
+    item = items_of(world.training)[0]
+    login(client, world, "lead_facilitator")
+    assert client.get(item_url(item)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_change_is_recorded_audited_and_counted(client, world):
+    user = login(client, world, "facilitator")
+    item = one_item_per_owner(world.training)["tech_support"]
+    total = len(items_of(world.training))
+    assert progress(client.get(checklist_url(world.training)).content.decode()) == (0, total)
+    response = client.post(item_url(item), {"status": "done", "note": "Tested with all three",
+                                            "evidence_link": "https://example.org/test-run"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == ChecklistItem.Status.DONE
+    assert item.status_by == user
+    assert abs(item.status_at - timezone.now()) < datetime.timedelta(minutes=1)
+    assert item.note == "Tested with all three"
+    assert item.evidence_link == "https://example.org/test-run"
+    entry = AuditEntry.objects.get(training=world.training, action="checklist item updated",
+                                   object_id=item.pk)
+    assert entry.actor == user
+    assert entry.changes["status"] == ["todo", "done"]
+    page = client.get(checklist_url(world.training)).content.decode()
+    assert progress(page) == (1, total)
+    assert "https://example.org/test-run" in page
+    # "Not applicable" counts too.
+    other = one_item_per_owner(world.training)["liaison"]
+    client.post(item_url(other), {"status": "na"})
+    assert progress(client.get(checklist_url(world.training)).content.decode()) == (2, total)
+
+
+@pytest.mark.django_db
+def test_htmx_change_returns_the_checklist_with_the_new_status(client, world):
+    login(client, world, "tech_support")
+    item = one_item_per_owner(world.training)["tech_support"]
+    response = client.post(item_url(item), {"status": "in_progress"},
+                           headers={"HX-Request": "true"}, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="checklist"' in html
+    assert selected_status(html, item) == "in_progress"
+    assert escape(f"Saved: {item.title}.") in html
+    assert ChecklistItem.objects.get(pk=item.pk).status == "in_progress"
+
+
+@pytest.mark.django_db
+def test_invalid_evidence_link_shows_an_error_and_changes_nothing(client, world):
+    login(client, world, "lead_facilitator")
+    item = one_item_per_owner(world.training)["facilitator"]
+    before = item_state(item)
+    response = client.post(item_url(item), {"status": "done", "note": "x",
+                                            "evidence_link": "not a url"}, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a valid URL." in html
+    assert "alert-danger" in html
+    assert item_state(item) == before
+    assert not AuditEntry.objects.filter(action="checklist item updated",
+                                         object_id=item.pk).exists()
+    assert progress(html)[0] == 0
+
+
+@pytest.mark.django_db
+def test_unknown_status_is_refused(client, world):
+    login(client, world, "lead_facilitator")
+    item = one_item_per_owner(world.training)["facilitator"]
+    before = item_state(item)
+    response = client.post(item_url(item), {"status": "finished"}, follow=True)
+    assert "Choose to do, in progress, done or not applicable." in response.content.decode()
+    assert item_state(item) == before
+
+
+@pytest.mark.django_db
+def test_due_date_by_hand_stays_when_the_training_moves(client, world):
+    login(client, world, "lead_facilitator")
+    training = world.training
+    item = ChecklistItem.objects.get(training=training, key="reach-out-unct")
+    rule_due = item.due_at
+    # 60 days before 1 March 2027, at 17:00 in Nairobi
+    assert rule_due == datetime.datetime(2026, 12, 31, 14, 0, tzinfo=UTC)
+
+    response = client.post(item_url(item), {"due": "2027-01-10"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.due_set_by_hand is True
+    assert item.due_at == datetime.datetime(2027, 1, 10, 14, 0, tzinfo=UTC)
+    assert AuditEntry.objects.filter(action="checklist due date changed",
+                                     object_id=item.pk).exists()
+    page = client.get(checklist_url(training)).content.decode()
+    assert re.search(rf'id="item-{item.pk}".*?by hand', page, re.S)
+
+    others = {i.pk: i.due_at for i in ChecklistItem.objects.filter(
+        training=training, template__isnull=False).exclude(pk=item.pk)}
+    assert others
+    update_training(actor=world.users["staff"], training=training,
+                    data={"start_date": D(2027, 3, 15), "end_date": D(2027, 3, 18)})
+    two_weeks = datetime.timedelta(days=14)
+    for other in ChecklistItem.objects.filter(pk__in=others):
+        assert other.due_at == others[other.pk] + two_weeks, other.key
+    item.refresh_from_db()
+    assert item.due_set_by_hand is True
+    assert item.due_at == datetime.datetime(2027, 1, 10, 14, 0, tzinfo=UTC)
+
+    # An empty due date gives the item back to the rule (now two weeks later).
+    response = client.post(item_url(item), {"due": ""})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.due_set_by_hand is False
+    assert item.due_at == rule_due + two_weeks
+
+
+def due_input(html, item):
+    match = re.search(rf'id="due-{item.pk}" value="([\d-]*)"', html)
+    assert match, f"no due date field for item {item.pk}"
+    return match[1]
+
+
+@pytest.mark.django_db
+def test_due_date_field_shows_the_training_day(client, world):
+    login(client, world, "lead_facilitator")  # a Nairobi user, like the training
+    item = ChecklistItem.objects.get(training=world.training, key="reach-out-unct")
+    html = client.get(checklist_url(world.training)).content.decode()
+    assert due_input(html, item) == "2026-12-31"
+    # Saving the date as shown leaves the deadline where it was.
+    client.post(item_url(item), {"due": due_input(html, item)})
+    assert ChecklistItem.objects.get(pk=item.pk).due_at == item.due_at
+
+
+@pytest.mark.django_db
+def test_due_date_field_is_in_the_training_zone_for_a_far_away_viewer(client, world):
+    user = add_member(world.training, Role.FACILITATOR, time_zone="Pacific/Auckland")
+    client.force_login(user)
+    item = ChecklistItem.objects.get(training=world.training, key="reach-out-unct")
+    html = client.get(checklist_url(world.training)).content.decode()
+    assert due_input(html, item) == "2026-12-31"  # 31 Dec 17:00 in Nairobi is 1 Jan in Auckland
+
+
+@pytest.mark.django_db
+def test_bad_due_date_shows_an_error(client, world):
+    login(client, world, "lead_facilitator")
+    item = ChecklistItem.objects.get(training=world.training, key="reach-out-unct")
+    before = item_state(item)
+    response = client.post(item_url(item), {"due": "10/01/2027"}, follow=True)
+    assert "Give the due date as YYYY-MM-DD." in response.content.decode()
+    assert item_state(item) == before
+
+
+@pytest.mark.django_db
+def test_owner_may_set_due_date_of_own_item_only(client, world):
+    login(client, world, "rapporteur")
+    items = one_item_per_owner(world.training)
+    own, other = items["rapporteur"], items["lead_facilitator"]
+    before = item_state(other)
+    assert client.post(item_url(own), {"due": "2027-03-08"}).status_code == 302
+    assert ChecklistItem.objects.get(pk=own.pk).due_set_by_hand is True
+    assert client.post(item_url(other), {"due": "2027-03-08"}).status_code == 403
+    assert item_state(other) == before
+
+
+# --- across trainings ---------------------------------------------------------------------
+
+
+def _section(html, heading_id, end_marker=None):
+    start = html.index(f'id="{heading_id}"')
+    end = html.index(end_marker, start) if end_marker else len(html)
+    return html[start:end]
+
+
+@pytest.mark.django_db
+def test_my_checklists_lists_overdue_and_this_week(client, world):
+    with time_machine.travel(BUILT_AT, tick=False):
+        now = timezone.now()
+        user = world.users["facilitator"]
+        Membership.objects.create(training=world.other_training, user=user,
+                                  role=Role.FACILITATOR)
+        ghana = make_training(world.curriculum, title="Ghana", country="GH", city="Accra",
+                              time_zone="Africa/Accra")
+        Membership.objects.create(training=ghana, user=user, role=Role.RAPPORTEUR)
+        add_member(ghana, Role.LEAD_FACILITATOR)
+        follow_up(ghana)
+        kenya, uganda = one_item_per_owner(world.training), one_item_per_owner(world.other_training)
+        ghana_items = one_item_per_owner(ghana)
+
+        def due(item, days, status="todo"):
+            ChecklistItem.objects.filter(pk=item.pk).update(
+                due_at=now + datetime.timedelta(days=days), status=status)
+            return item.pk
+
+        overdue = [due(kenya["lead_facilitator"], -2), due(uganda["tech_support"], -5)]
+        this_week = [due(kenya["facilitator"], 3),
+                     due(uganda["liaison"], 6, status="in_progress")]
+        hidden = [due(kenya["tech_support"], -1, status="done"),
+                  due(kenya["liaison"], 1, status="na"),
+                  due(kenya["rapporteur"], 10),
+                  due(ghana_items["rapporteur"], -1),  # not a training they facilitate
+                  due(ghana_items["lead_facilitator"], 2)]
+        client.force_login(user)
+        response = client.get(reverse("scheduling:my_checklists"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    overdue_html = _section(html, "overdue-heading", 'id="week-heading"')
+    week_html = _section(html, "week-heading")
+    for pk in overdue:
+        assert f'#item-{pk}"' in overdue_html and f'#item-{pk}"' not in week_html
+    for pk in this_week:
+        assert f'#item-{pk}"' in week_html and f'#item-{pk}"' not in overdue_html
+    for pk in hidden:
+        assert f'#item-{pk}"' not in html
+    assert 'Overdue <span class="badge text-bg-danger">2</span>' in html
+    assert 'Due this week <span class="badge text-bg-warning">2</span>' in html
+    assert "Ghana" not in html
+    assert "2 trainings" in html
+
+
+@pytest.mark.django_db
+def test_my_checklists_is_empty_for_a_participant(client, world):
+    login(client, world, "participant")
+    with time_machine.travel(BUILT_AT, tick=False):
+        ChecklistItem.objects.filter(training=world.training).update(
+            due_at=timezone.now() - datetime.timedelta(days=1))
+        response = client.get(reverse("scheduling:my_checklists"))
+    assert response.status_code == 200
+    assert b"Nothing overdue." in response.content
+    assert b"#item-" not in response.content
+
+
+# --- the reminder log ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_facilitator_sees_the_reminders_of_their_trainings(client, world):
+    login(client, world, "lead_facilitator")
+    kenya = Reminder.objects.filter(training=world.training)
+    response = client.get(reverse("scheduling:reminders"))
+    assert reminder_count(response) == kenya.count() > 0
+    html = response.content.decode()
+    assert html.count("<tr data-state=") == kenya.count()
+    assert "Ursula Uganda" not in html and "Ugo RCO" not in html
+    # filters
+    sessions = kenya.filter(kind=ReminderKind.SESSION_24H).count()
+    assert sessions > 0
+    assert reminder_count(client.get(reverse("scheduling:reminders"),
+                                     {"kind": "session_24h"})) == sessions
+    assert reminder_count(client.get(reverse("scheduling:reminders"),
+                                     {"training": world.training.pk})) == kenya.count()
+    # another training's id filters down to nothing, it does not widen the view
+    assert reminder_count(client.get(reverse("scheduling:reminders"),
+                                     {"training": world.other_training.pk})) == 0
+    assert reminder_count(client.get(reverse("scheduling:reminders"),
+                                     {"state": "cancelled"})) == 0
+    row = kenya.filter(kind=ReminderKind.SESSION_1H).first()
+    Reminder.objects.filter(pk=row.pk).update(state=Reminder.State.CANCELLED)
+    assert reminder_count(client.get(reverse("scheduling:reminders"),
+                                     {"state": "cancelled"})) == 1
+    assert reminder_count(client.get(reverse("scheduling:reminders"),
+                                     {"state": "cancelled", "kind": "session_24h"})) == 0
+    # unknown values are ignored
+    assert reminder_count(client.get(reverse("scheduling:reminders"),
+                                     {"kind": "nope", "state": "nope",
+                                      "training": "x"})) == kenya.count()
+
+
+@pytest.mark.django_db
+def test_staff_see_every_reminder(client, world):
+    login(client, world, "staff")
+    total = Reminder.objects.count()
+    uganda = Reminder.objects.filter(training=world.other_training).count()
+    assert reminder_count(client.get(reverse("scheduling:reminders"))) == total
+    assert reminder_count(client.get(reverse("scheduling:reminders"),
+                                     {"training": world.other_training.pk})) == uganda > 0
+    kind = ReminderKind.NOMINATION_DEADLINE
+    assert reminder_count(client.get(reverse("scheduling:reminders"), {"kind": kind})) \
+        == Reminder.objects.filter(kind=kind).count() > 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["moderator", "rapporteur", "tech_support", "liaison",
+                                  "rco_admin", "participant", "no_role"])
+def test_reminder_log_is_refused_to_others(client, world, role):
+    login(client, world, role)
+    assert client.get(reverse("scheduling:reminders")).status_code == 403
+
+
+def kenya_reminder(world, kind=ReminderKind.SESSION_24H):
+    return Reminder.objects.filter(training=world.training, kind=kind,
+                                   state=Reminder.State.SCHEDULED).first()
+
+
+def action_url(reminder, action):
+    return reverse("scheduling:reminder_action", args=[reminder.pk, action])
+
+
+@pytest.mark.django_db
+def test_send_now(client, world):
+    user = login(client, world, "facilitator")
+    reminder = kenya_reminder(world)
+    assert reminder.send_at > timezone.now() + datetime.timedelta(days=1)
+    response = client.post(action_url(reminder, "send"), {"next": "/reminders/?kind=session_24h"})
+    assert response.status_code == 302
+    assert response["Location"] == "/reminders/?kind=session_24h"
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.SCHEDULED
+    assert abs(reminder.send_at - timezone.now()) < datetime.timedelta(minutes=1)
+    entry = ReminderLog.objects.filter(reminder=reminder).last()
+    assert entry.event == "send now" and entry.detail == f"by {user}"
+
+
+@pytest.mark.django_db
+def test_send_now_refused_for_a_sent_reminder(client, world):
+    login(client, world, "facilitator")
+    reminder = kenya_reminder(world)
+    Reminder.objects.filter(pk=reminder.pk).update(state=Reminder.State.SENT)
+    logs = ReminderLog.objects.filter(reminder=reminder).count()
+    response = client.post(action_url(reminder, "send"), follow=True)
+    assert "This reminder is sent." in response.content.decode()
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.SENT
+    assert ReminderLog.objects.filter(reminder=reminder).count() == logs
+
+
+@pytest.mark.django_db
+def test_cancel_a_scheduled_reminder(client, world):
+    user = login(client, world, "lead_facilitator")
+    reminder = kenya_reminder(world)
+    response = client.post(action_url(reminder, "cancel"), follow=True)
+    assert response.redirect_chain[-1][0] == "/reminders/"
+    assert "Cancelled." in response.content.decode()
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.CANCELLED
+    entry = ReminderLog.objects.filter(reminder=reminder).last()
+    assert entry.event == "cancelled" and entry.detail == f"by {user}"
+
+
+@pytest.mark.django_db
+def test_cancel_is_refused_for_a_sent_reminder(client, world):
+    login(client, world, "staff")
+    reminder = kenya_reminder(world)
+    Reminder.objects.filter(pk=reminder.pk).update(state=Reminder.State.SENT)
+    logs = ReminderLog.objects.filter(reminder=reminder).count()
+    response = client.post(action_url(reminder, "cancel"), follow=True)
+    assert response.status_code == 200
+    assert "Only scheduled reminders can be cancelled; this one is sent." \
+        in response.content.decode()
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.SENT
+    assert ReminderLog.objects.filter(reminder=reminder).count() == logs
+
+
+@pytest.mark.django_db
+def test_unknown_reminder_action_is_404(client, world):
+    login(client, world, "lead_facilitator")
+    reminder = kenya_reminder(world)
+    assert client.post(action_url(reminder, "resend")).status_code == 404
+    assert client.post(reverse("scheduling:reminder_action",
+                               args=[reminder.pk + 100_000, "send"])).status_code == 404
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.SCHEDULED
+
+
+@pytest.mark.django_db
+def test_reminder_actions_need_post(client, world):
+    login(client, world, "lead_facilitator")
+    reminder = kenya_reminder(world)
+    assert client.get(action_url(reminder, "cancel")).status_code == 405
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.SCHEDULED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["https://evil.example.org/reminders/", "//evil.example.org/",
+                                    "http://evil.example.org"])
+def test_next_to_another_host_is_ignored(client, world, target):
+    login(client, world, "lead_facilitator")
+    response = client.post(action_url(kenya_reminder(world), "send"), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/reminders/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["moderator", "participant", "rco_admin"])
+def test_reminder_actions_refused_to_non_facilitators(client, world, role):
+    login(client, world, role)
+    reminder = kenya_reminder(world)
+    for action in ("send", "cancel"):
+        assert client.post(action_url(reminder, action)).status_code == 403
+    after = Reminder.objects.get(pk=reminder.pk)
+    assert (after.state, after.send_at) == (reminder.state, reminder.send_at)
+
+
+@pytest.mark.django_db
+def test_reminder_actions_refused_to_another_trainings_facilitator(client, world):
+    login(client, world, "other_facilitator")
+    reminder = kenya_reminder(world)
+    for action in ("send", "cancel"):
+        assert client.post(action_url(reminder, action)).status_code in (403, 404)
+    after = Reminder.objects.get(pk=reminder.pk)
+    assert (after.state, after.send_at) == (reminder.state, reminder.send_at)
+
+
+@pytest.mark.django_db
+def test_reminder_of_an_invisible_training_is_404(client, world):
+    login(client, world, "other_facilitator")
+    assert client.post(action_url(kenya_reminder(world), "cancel")).status_code == 404
+
+
+# --- reminder settings --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_reminder_settings_mute_only_mutable_kinds(client, world):
+    user = login(client, world, "participant")
+    page = client.get(reverse("scheduling:reminder_settings"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for kind in ReminderKind.values:
+        assert f'id="mute-{kind}"' in html
+    assert re.search(r'id="mute-nomination_deadline"[^>]*disabled', html)
+    assert not re.search(r'id="mute-checklist_digest"[^>]*disabled', html)
+
+    response = client.post(reverse("scheduling:reminder_settings"), {
+        "muted": ["checklist_digest", "session_24h", "nomination_deadline", "offer_lapsing",
+                  "bogus"]})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("scheduling:reminder_settings")
+    muted = ReminderPreference.objects.get(user=user).muted_kinds
+    assert sorted(muted) == ["checklist_digest", "session_24h"]
+    assert set(muted) <= {str(k) for k in MUTABLE_KINDS}
+
+    html = client.get(reverse("scheduling:reminder_settings")).content.decode()
+    assert "Your reminder settings are saved." in html
+    assert re.search(r'id="mute-checklist_digest" checked', html)
+    assert re.search(r'id="mute-session_24h" checked', html)
+    assert not re.search(r'id="mute-session_1h" checked', html)
+    assert not re.search(r'id="mute-nomination_deadline" checked', html)
+
+    client.post(reverse("scheduling:reminder_settings"), {"muted": ["session_1h"]})
+    assert ReminderPreference.objects.get(user=user).muted_kinds == ["session_1h"]
+    client.post(reverse("scheduling:reminder_settings"), {})
+    assert ReminderPreference.objects.get(user=user).muted_kinds == []
+
+
+# --- API ----------------------------------------------------------------------------------
+
+
+def api_url(training):
+    return f"/api/v1/trainings/{training.pk}/reminders"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["lead_facilitator", "facilitator", "staff"])
+def test_api_reminders_for_facilitators_and_staff(client, world, role):
+    login(client, world, role)
+    response = client.get(api_url(world.training))
+    assert response.status_code == 200, response.content
+    rows = response.json()
+    expected = Reminder.objects.filter(training=world.training)
+    assert isinstance(rows, list)
+    assert len(rows) == expected.count() > 0
+    assert {row["id"] for row in rows} == set(expected.values_list("pk", flat=True))
+    for row in rows:
+        assert {"kind", "recipient", "send_at", "state"} <= set(row)
+        assert row["kind"] in ReminderKind.values
+        assert row["state"] in Reminder.State.values
+        datetime.datetime.fromisoformat(row["send_at"])
+    rco_row = next(r for r in rows if r["kind"] == ReminderKind.NOMINATION_DEADLINE)
+    assert rco_row["recipient"] == "Rashid RCO"
+    assert rco_row["state"] == "scheduled"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "status"), [
+    ("moderator", 403), ("rapporteur", 403), ("tech_support", 403), ("participant", 403),
+    ("rco_admin", 403), ("other_facilitator", 404), ("other_rco_admin", 404), ("no_role", 404)])
+def test_api_reminders_refused(client, world, role, status):
+    login(client, world, role)
+    response = client.get(api_url(world.training))
+    assert response.status_code == status
+    assert b"Rashid" not in response.content
+
+
+@pytest.mark.django_db
+def test_api_reminders_anonymous_and_missing(client, world):
+    assert client.get(api_url(world.training)).status_code == 401
+    login(client, world, "staff")
+    assert client.get(f"/api/v1/trainings/{world.training.pk + 10_000}/reminders"
+                      ).status_code == 404
