@@ -260,6 +260,13 @@ class ChecklistItem(models.Model):
     def is_open(self):
         return self.status in self.OPEN
 
+    @property
+    def owner_label(self):
+        from trainings.models import Role
+
+        return dict(Role.choices).get(self.owner) or {"rco_admin": "RCO admin"}.get(
+            self.owner, self.owner)
+
 
 # Reminders --------------------------------------------------------------------------------
 
