@@ -75,6 +75,9 @@ def main():
             results = [(label, url, measure(clients[who], url, args.runs))
                        for label, url, who in rows]
             figures = scenarios.figures(context)
+            moderator = Client()
+            moderator.force_login(context["moderator"])
+            figures += scenarios.run_mode_figures(context, moderator)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -40,6 +40,7 @@ def prepare():
     long = _ten_day_agenda(training)
     feed = feed_for(user=user, training=training)
     return {"user": user, "staff": User.objects.get(email="staff@demo.unct.test"),
+            "moderator": User.objects.get(email="moderator@demo.unct.test"),
             "slug": "remote-unct-training", "training": training, "big": big, "long": long,
             "feed_url": f"/calendar/{feed.token}.ics"}
 
@@ -165,4 +166,49 @@ def reminder_sweep_figures(context):
     results.append(("checklist digest planning over 150,000 lines (1,000 due soon)",
                     f"{seconds:.2f} s, {len(queries.captured_queries)} SQL queries, "
                     f"{made} digests"))
+    return results
+
+
+def run_mode_figures(context, client):
+    """Bytes a tablet downloads on first opening run mode, and applying 500 events."""
+    import gzip
+    import json as jsonlib
+    import re
+    import uuid
+
+    from django.contrib.staticfiles import finders
+
+    from scheduling.models import Slot
+    from trainings.models import Nomination
+
+    training = context["training"]
+    page = client.get(f"/trainings/{training.pk}/run/")
+    html = page.content
+    assets = re.search(rb'data-assets="([^"]+)"', html).group(1).decode().split()
+    files = [html]
+    for asset in assets:
+        with open(finders.find(asset.removeprefix("/static/")), "rb") as handle:
+            files.append(handle.read())
+    files.append(client.get(f"/api/v1/trainings/{training.pk}/runsheet").content)
+    raw = sum(len(f) for f in files)
+    packed = sum(len(gzip.compress(f)) for f in files)
+    results = [("run mode, first load (page, CSS, JS, icon, snapshot)",
+                f"{raw / 1024:.0f} KB ({packed / 1024:.0f} KB gzipped), {len(files)} requests")]
+    slot = Slot.objects.filter(training=training, kind="offline").first()
+    people = list(Nomination.objects.filter(training=training, status="confirmed"))
+    base = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
+    events = [{"id": str(uuid.uuid4()), "type": "attendance.mark",
+               "recorded_at": (base + datetime.timedelta(seconds=i)).isoformat(),
+               "payload": {"slot": str(slot.uid), "participant": people[i % len(people)].pk,
+                           "status": ["present", "late", "absent", "excused"][i % 4]}}
+              for i in range(500)]
+    body = jsonlib.dumps({"events": events})
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        response = client.post(f"/api/v1/trainings/{training.pk}/sync", data=body,
+                               content_type="application/json")
+        seconds = time.perf_counter() - start
+    assert response.status_code == 200, response.content[:300]
+    results.append(("run mode, sync a batch of 500 attendance events",
+                    f"{seconds:.2f} s, {len(queries.captured_queries)} SQL queries"))
     return results

@@ -51,10 +51,13 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "mailer",
+    "syncqueue",
     "curriculum",
     "activities",
     "trainings",
     "scheduling",
+    "notes",
+    "runsheet",
     "demo",
 ]
 
@@ -223,7 +226,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Pages reachable without logging in (everything else redirects to the login page).
 PUBLIC_PATH_PREFIXES = ["/accounts/", "/healthz", "/static/", "/api/", "/favicon.ico",
-                        "/invitations/", "/calendar/"]
+                        "/invitations/", "/calendar/", "/sw.js"]
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("trainings.urls")),
     path("", include("scheduling.urls")),
+    path("", include("runsheet.urls")),
     path("", include("curriculum.urls")),
     path("", include("activities.urls")),
 ]

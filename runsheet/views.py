@@ -1,0 +1,32 @@
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from config.middleware import public_view
+from trainings.views.access import get_training
+
+
+def run(request, pk):
+    training = get_training(request, pk)
+    if not request.user.has_perm("runsheet.run", training):
+        raise PermissionDenied("Run mode is for the facilitators and the moderator.")
+    return render(request, "runsheet/run.html", {
+        "training": training,
+        "snapshot_url": f"/api/v1/trainings/{training.pk}/runsheet",
+        "sync_url": f"/api/v1/trainings/{training.pk}/sync",
+        "login_url": reverse("account_login") + f"?next={request.path}",
+    })
+
+
+@public_view
+@never_cache
+def service_worker(request):
+    """The service worker must be served from the root to control /trainings/…/run/."""
+    path = finders.find("js/sw.js")
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    return response
