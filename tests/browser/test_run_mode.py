@@ -1,6 +1,7 @@
 """Run mode on a tablet, online then offline, reloaded offline, then synced."""
 
 import json
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -12,6 +13,17 @@ from tests.scheduling.helpers import make_agenda
 from trainings.models import Membership, Nomination, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until_offline(page):
+    # Chromium lets a service worker's pass-through requests out even when the page is set
+    # offline, so the test waits until the page itself knows it is offline (as a tablet that
+    # lost its network does) before acting.
+    for _ in range(100):
+        if page.evaluate("navigator.onLine") is False:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the page never went offline")
 
 
 def tablet(browser, live_server):
@@ -49,10 +61,17 @@ def test_moderator_runs_the_room_offline_and_everything_syncs_once(browser, live
     expect(page.locator("#run")).to_have_attribute("data-offline-ready", "true")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     assert page.evaluate("Boolean(navigator.serviceWorker.controller)")
+    cached = page.evaluate("""async () => {
+        const cache = await caches.open('unct-run-v1');
+        const urls = [location.pathname, ...document.getElementById('run').dataset.assets.split(' ')];
+        return Promise.all(urls.map(async (u) => Boolean(await cache.match(u))));
+    }""")
+    assert all(cached), cached   # the shell and its assets are kept for a reload offline
     offline_item = page.locator("#slot-select option", has_text="Activity 1").nth(1)
     page.locator("#slot-select").select_option(offline_item.get_attribute("value"))
 
     context.set_offline(True)
+    wait_until_offline(page)
     for person in page.locator("#roster [data-person]").all():
         person.tap()
     page.locator("#group-count").fill("5")
@@ -64,6 +83,7 @@ def test_moderator_runs_the_room_offline_and_everything_syncs_once(browser, live
     assert "Offline" in page.locator("#sync-status").inner_text()
 
     page.reload()   # still offline: the service worker serves the page, IndexedDB the state
+    wait_until_offline(page)
     expect(page.locator("#roster .present")).to_have_count(18)
     expect(page.locator("#groups .group")).to_have_count(5)
     expect(page.locator("#questions li")).to_have_count(3)
