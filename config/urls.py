@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("trainings.urls")),
     path("", include("scheduling.urls")),
     path("", include("runsheet.urls")),
+    path("", include("notes.urls")),
     path("", include("curriculum.urls")),
     path("", include("activities.urls")),
 ]
