@@ -4,6 +4,7 @@ from ninja.security import django_auth
 
 from activities.api import router as curricula_router
 from curriculum.api import router as reference_router
+from notes.api import router as notes_router
 from runsheet.api import router as runsheet_router
 from scheduling.api import router as agenda_router
 from trainings.api import router as trainings_router
@@ -20,6 +21,7 @@ api.add_router("/reference", reference_router)
 api.add_router("/trainings", trainings_router)
 api.add_router("/trainings", agenda_router)
 api.add_router("/trainings", runsheet_router)
+api.add_router("/trainings", notes_router)
 
 
 @api.exception_handler(PermissionDenied)

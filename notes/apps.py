@@ -8,5 +8,13 @@ class NotesConfig(AppConfig):
     def ready(self):
         from trainings.navigation import Tab, register_tab
 
+        register_tab(Tab("Notes", "notes:index", 26, perm="notes.read_published_notes",
+                         active_for=("notes:index", "notes:note", "notes:history")))
         register_tab(Tab("Questions", "notes:questions", 28, perm="notes.view_questions",
                          active_for=("notes:questions",)))
+        register_tab(Tab("Outputs", "notes:outputs", 29, perm="notes.read_all_notes",
+                         active_for=("notes:outputs", "notes:output")))
+        register_tab(Tab("Recap board", "notes:recap", 31, perm="notes.read_all_notes",
+                         active_for=("notes:recap",)))
+        register_tab(Tab("Outcome", "notes:outcome", 32, perm="notes.read_published_notes",
+                         active_for=("notes:outcome",)))

@@ -5,7 +5,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 
-from notes.services import capture_question
+from notes.services import capture_question  # one write path for questions
 from scheduling.models import Slot
 from syncqueue.services import EventRejected
 from trainings.models import Nomination

@@ -64,6 +64,14 @@
       return event;
     }
 
+    // Replace the pending events that `same(event)` matches with a new one (e.g. only the
+    // latest autosave of a section needs sending: it contains all the typing).
+    async replace(type, payload, same) {
+      const old = (await this.pending()).filter((e) => e.type === type && same(e));
+      await this.remove(old.map((e) => e.id));
+      return this.add(type, payload);
+    }
+
     async pending() {
       const all = await request(this.store("events").index("scope").getAll(this.scope));
       return all.filter((e) => e.user === this.user)
