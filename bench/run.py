@@ -78,6 +78,9 @@ def main():
             moderator = Client()
             moderator.force_login(context["moderator"])
             figures += scenarios.run_mode_figures(context, moderator)
+            rapporteur = Client()
+            rapporteur.force_login(context["rapporteur"])
+            figures += scenarios.autosave_figures(context, rapporteur)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

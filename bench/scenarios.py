@@ -41,6 +41,7 @@ def prepare():
     feed = feed_for(user=user, training=training)
     return {"user": user, "staff": User.objects.get(email="staff@demo.unct.test"),
             "moderator": User.objects.get(email="moderator@demo.unct.test"),
+            "rapporteur": User.objects.get(email="rapporteur@demo.unct.test"),
             "slug": "remote-unct-training", "training": training, "big": big, "long": long,
             "feed_url": f"/calendar/{feed.token}.ics"}
 
@@ -81,6 +82,9 @@ def pages(context):
          "staff"),
         ("ICS feed of the training (36 events)", context["feed_url"], "user"),
         ("API: agenda", f"/api/v1/trainings/{training}/agenda", "user"),
+        ("recap board, Module 1 (lead facilitator)", f"/trainings/{training}/recap/?module=1",
+         "user"),
+        ("outcome report", f"/trainings/{training}/outcome/", "user"),
     ]
 
 
@@ -212,3 +216,29 @@ def run_mode_figures(context, client):
     results.append(("run mode, sync a batch of 500 attendance events",
                     f"{seconds:.2f} s, {len(queries.captured_queries)} SQL queries"))
     return results
+
+
+def autosave_figures(context, client):
+    """One autosave round trip of a rapporteur: the queued save, then the notes read back."""
+    import json as jsonlib
+    import statistics
+    import uuid
+
+    from scheduling.models import Slot
+
+    training = context["training"]
+    slot = Slot.objects.filter(training=training, kind="offline").order_by("start").last()
+    timings, base = [], 0
+    for i in range(20):
+        event = {"id": str(uuid.uuid4()), "type": "note.save",
+                 "recorded_at": datetime.datetime.now(datetime.UTC).isoformat(),
+                 "payload": {"slot": str(slot.uid), "section": "key_points",
+                             "text": f"Typing... {i}", "base": base}}
+        start = time.perf_counter()
+        client.post(f"/api/v1/trainings/{training.pk}/notes/sync",
+                    data=jsonlib.dumps({"events": [event]}), content_type="application/json")
+        notes = client.get(f"/api/v1/trainings/{training.pk}/notes").json()
+        timings.append((time.perf_counter() - start) * 1000)
+        base = next(n for n in notes if n["slot"] == str(slot.uid))["sections"]["key_points"]["number"]
+    return [("notes autosave round trip (save + read back), median of 20",
+             f"{statistics.median(timings):.1f} ms")]
