@@ -150,8 +150,8 @@ def test_injection_in_every_text_field_and_file_name_is_inert(client, team):
     evil = " ".join(PAYLOADS)
     for section in ("key_points", "agreements", "activity_outcomes", "follow_up"):
         save(people["rapporteur"], slot, evil, 0, section=section)
-    Question.objects.create(id=uuid.uuid4(), training=training, slot=slot, text=evil,
-                            asked_by_name=evil, captured_at=NOW)
+    services.capture_question(id=uuid.uuid4(), training=training, user=people["moderator"],
+                              text=evil, captured_at=NOW, slot=slot, asked_by_name=evil)
     part = ActivityPart.objects.filter(activity__number=4, phase="offline").first()
     output = services.save_group_output(user=people["rapporteur"], training=training, part=part,
                                         group_number=1, data={"partner_1": evil}, group_name=evil)
