@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "trainings",
     "scheduling",
     "notes",
+    "evaluation",
     "runsheet",
     "demo",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("scheduling.urls")),
     path("", include("runsheet.urls")),
     path("", include("notes.urls")),
+    path("", include("evaluation.urls")),
     path("", include("curriculum.urls")),
     path("", include("activities.urls")),
 ]

@@ -279,6 +279,9 @@ def outcome(request, pk):
                         fields_of(shape_for(o.part)) if o.data.get(name)]) for o in outputs]
     from django.utils.safestring import mark_safe
 
+    from .outcome import extra_sections
+
     return render(request, "notes/outcome.html", {
         "training": training, "report": report, "summary": mark_safe(report.summary)  # noqa: S308
-        if report else "", "notes": rendered, "outputs": output_rows, "can_edit": can_edit})
+        if report else "", "notes": rendered, "outputs": output_rows, "can_edit": can_edit,
+        "extra_sections": extra_sections(training)})

@@ -4,6 +4,7 @@ from django.db import transaction
 from accounts.services import ensure_user
 from curriculum.services import import_all_fixtures
 from demo.people import DEMO_PASSWORD, TEAM, participants
+from evaluation import demo as evaluation_demo
 from notes import demo as notes_demo
 from scheduling import demo as scheduling_demo
 from trainings import demo as trainings_demo
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         scheduling_demo.seed(training=training, actor=users["lead@demo.unct.test"])
         notes_demo.seed(training=training, rapporteur=users["rapporteur@demo.unct.test"],
                         facilitator=users["lead@demo.unct.test"])
+        evaluation_demo.seed(training=training)
         self.stdout.write(f"Demo training: {training} (id {training.pk}), "
                           f"{training.start_date:%d %b %Y}, Option 2")
 

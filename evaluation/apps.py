@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class EvaluationConfig(AppConfig):
+    name = "evaluation"
+    verbose_name = "Evaluation"
+
+    def ready(self):
+        from curriculum.importer import register_kind
+        from trainings.navigation import Tab, register_tab
+
+        from .importer import import_survey_set
+
+        register_kind("survey_set", import_survey_set)
+
+        from notes.outcome import register_section
+
+        from .selectors import summary
+
+        register_section("Evaluation", summary)
+        register_tab(Tab("Evaluation", "evaluation:home", 33, perm="evaluation.open", active_for=(
+            "evaluation:home", "evaluation:answer", "evaluation:answer_module",
+            "evaluation:results", "evaluation:plan")))
