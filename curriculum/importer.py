@@ -364,6 +364,8 @@ def import_curriculum(data, *, file="<data>"):
             {"title": handout_doc.title, "position": handout_position,
              "session": context["sessions"].get(handout_doc.session),
              "content": handout_doc.content, "editor_notes": handout_doc.editor_notes,
+             "builtin": handout_doc.builtin or "",
+             "blocks": [block.model_dump(exclude_defaults=True) for block in handout_doc.blocks],
              **_source(handout_doc.source, default_file)},
         ).pk)
     context["handouts"] = {h.number: h for h in curriculum.handouts.all()}

@@ -185,6 +185,11 @@ class Handout(Sourced):
         Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="handouts"
     )
     content = models.TextField(blank=True)
+    builtin = models.CharField(
+        max_length=30, blank=True,
+        help_text="Printed from the reference data: gcm_objectives, guiding_principles, sdgs.")
+    blocks = models.JSONField(default=list, blank=True,
+                              help_text="Printable body: headings, paragraphs, lists, tables.")
 
     class Meta:
         ordering = ["curriculum", "position"]

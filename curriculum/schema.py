@@ -110,12 +110,24 @@ class ModuleDoc(Strict):
     editor_notes: list[str] = []
 
 
+class BlockDoc(Strict):
+    """A piece of a handout's printable body."""
+
+    type: Literal["heading", "paragraph", "list", "table"]
+    text: str = ""                      # heading, paragraph
+    items: list[str] = []               # list
+    columns: list[str] = []             # table
+    rows: list[list[str]] = []          # table
+
+
 class HandoutDoc(Strict):
     number: str = Field(min_length=1, max_length=20)
     title: str = Field(min_length=1, max_length=300)
     activity: int | None = None
     session: str | None = None
     content: str = ""
+    builtin: Literal["gcm_objectives", "guiding_principles", "sdgs"] | None = None
+    blocks: list[BlockDoc] = []
     source: Source | None = None
     editor_notes: list[str] = []
 
