@@ -3,9 +3,15 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: setup run test bench lint clean
+.PHONY: setup fonts run test bench lint clean
 
-setup: $(VENV)/.installed static/vendor/.copied
+setup: $(VENV)/.installed static/vendor/.copied fonts
+
+# WeasyPrint needs fonts covering Latin, Cyrillic and Arabic (Debian packages).
+fonts:
+	@fc-list 2>/dev/null | grep -q NotoSansArabic || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fonts-dejavu-core >/dev/null; \
+	  else echo "Install the Debian packages fonts-noto-core fonts-dejavu-core for the PDFs (sudo apt-get install fonts-noto-core fonts-dejavu-core)."; fi; }
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

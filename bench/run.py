@@ -81,6 +81,7 @@ def main():
             rapporteur = Client()
             rapporteur.force_login(context["rapporteur"])
             figures += scenarios.autosave_figures(context, rapporteur)
+            figures += scenarios.document_figures(context)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -4,6 +4,7 @@ from ninja.security import django_auth
 
 from activities.api import router as curricula_router
 from curriculum.api import router as reference_router
+from documents.api import router as documents_router
 from evaluation.api import router as evaluation_router
 from notes.api import router as notes_router
 from runsheet.api import router as runsheet_router
@@ -24,6 +25,7 @@ api.add_router("/trainings", agenda_router)
 api.add_router("/trainings", runsheet_router)
 api.add_router("/trainings", notes_router)
 api.add_router("/trainings", evaluation_router)
+api.add_router("", documents_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "scheduling",
     "notes",
     "evaluation",
+    "documents",
     "runsheet",
     "demo",
 ]
@@ -206,6 +207,9 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": 15 * 60.0},
 }
 
+# Certificates need at least this share of the sessions where attendance was taken.
+CERTIFICATE_ATTENDANCE_THRESHOLD = float(os.environ.get("CERTIFICATE_ATTENDANCE_THRESHOLD", "0.8"))
+
 # Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -227,14 +231,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Pages reachable without logging in (everything else redirects to the login page).
 PUBLIC_PATH_PREFIXES = ["/accounts/", "/healthz", "/static/", "/api/", "/favicon.ico",
-                        "/invitations/", "/calendar/", "/sw.js"]
+                        "/invitations/", "/calendar/", "/sw.js", "/verify/"]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"},
+                # WeasyPrint logs every layout step at INFO
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("runsheet.urls")),
     path("", include("notes.urls")),
     path("", include("evaluation.urls")),
+    path("", include("documents.urls")),
     path("", include("curriculum.urls")),
     path("", include("activities.urls")),
 ]

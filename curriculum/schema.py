@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -118,6 +118,16 @@ class BlockDoc(Strict):
     items: list[str] = []               # list
     columns: list[str] = []             # table
     rows: list[list[str]] = []          # table
+
+    @model_validator(mode="after")
+    def complete(self):
+        if self.type in ("heading", "paragraph") and not self.text:
+            raise ValueError(f"a {self.type} needs text")
+        if self.type == "list" and not self.items:
+            raise ValueError("a list needs items")
+        if self.type == "table" and any(len(row) != len(self.columns) for row in self.rows):
+            raise ValueError("every table row needs as many cells as there are columns")
+        return self
 
 
 class HandoutDoc(Strict):

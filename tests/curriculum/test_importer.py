@@ -298,3 +298,15 @@ def test_too_long_text_is_a_validation_error_not_a_database_error():
     problems = problems_of(excinfo)
     assert "at most 300 characters" in problems["modules[0].sessions[0].title"]
     assert "source.section" in problems
+
+
+@pytest.mark.django_db
+def test_handout_blocks_are_validated():
+    doc = synthetic_curriculum()
+    doc["handouts"][0]["blocks"] = [{"type": "table", "columns": ["a", "b"], "rows": [["only one"]]},
+                                    {"type": "paragraph"}]
+    with pytest.raises(CurriculumImportError) as excinfo:
+        import_curriculum(doc)
+    problems = problems_of(excinfo)
+    assert "as many cells" in problems["handouts[0].blocks[0]"]
+    assert "needs text" in problems["handouts[0].blocks[1]"]

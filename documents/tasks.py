@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def render_document(document_id):
+    return services.render(document_id=document_id)
