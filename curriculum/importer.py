@@ -74,6 +74,25 @@ class Problems:
         return bool(self.items)
 
 
+def parse(schema, data, file):
+    """Validate `data` against a pydantic schema; every problem names its path."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        problems = Problems()
+        problems.extend_pydantic(exc)
+        raise CurriculumImportError(file, problems.items) from exc
+
+
+def curriculum_named(slug, file):
+    """The curriculum a higher app's fixture (schedules, checklists, surveys) belongs to."""
+    curriculum = m.Curriculum.objects.filter(slug=slug).first()
+    if curriculum is None:
+        raise CurriculumImportError(file, [("curriculum", f"unknown curriculum '{slug}' "
+                                                          "(import it first)")])
+    return curriculum
+
+
 def format_loc(loc):
     out = ""
     for part in loc:

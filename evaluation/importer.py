@@ -3,10 +3,16 @@
 from typing import Literal
 
 from django.db import transaction
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from curriculum.importer import CurriculumImportError, ImportResult, Problems, Syncer
-from curriculum.models import Curriculum
+from curriculum.importer import (
+    CurriculumImportError,
+    ImportResult,
+    Problems,
+    Syncer,
+    curriculum_named,
+    parse,
+)
 from curriculum.schema import Source, Strict
 
 from .models import Survey, SurveyQuestion
@@ -38,15 +44,9 @@ class SurveySetDoc(Strict):
 
 @transaction.atomic
 def import_survey_set(data, *, file="<data>"):
+    doc = parse(SurveySetDoc, data, file)
+    curriculum = curriculum_named(doc.curriculum, file)
     problems = Problems()
-    try:
-        doc = SurveySetDoc.model_validate(data)
-    except ValidationError as exc:
-        problems.extend_pydantic(exc)
-        raise CurriculumImportError(file, problems.items) from exc
-    curriculum = Curriculum.objects.filter(slug=doc.curriculum).first()
-    if curriculum is None:
-        raise CurriculumImportError(file, [("curriculum", f"unknown curriculum '{doc.curriculum}'")])
     for i, survey in enumerate(doc.surveys):
         keys = [q.key for q in survey.questions]
         if len(keys) != len(set(keys)):

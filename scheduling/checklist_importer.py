@@ -3,10 +3,16 @@
 from typing import Literal
 
 from django.db import transaction
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from curriculum.importer import CurriculumImportError, ImportResult, Problems, Syncer
-from curriculum.models import Curriculum
+from curriculum.importer import (
+    CurriculumImportError,
+    ImportResult,
+    Problems,
+    Syncer,
+    curriculum_named,
+    parse,
+)
 from curriculum.schema import Source, Strict
 
 from .models import Anchor, ChecklistTemplateItem
@@ -44,15 +50,9 @@ class ChecklistDoc(Strict):
 
 @transaction.atomic
 def import_checklist_template(data, *, file="<data>"):
+    doc = parse(ChecklistDoc, data, file)
+    curriculum = curriculum_named(doc.curriculum, file)
     problems = Problems()
-    try:
-        doc = ChecklistDoc.model_validate(data)
-    except ValidationError as exc:
-        problems.extend_pydantic(exc)
-        raise CurriculumImportError(file, problems.items) from exc
-    curriculum = Curriculum.objects.filter(slug=doc.curriculum).first()
-    if curriculum is None:
-        raise CurriculumImportError(file, [("curriculum", f"unknown curriculum '{doc.curriculum}'")])
     seen = set()
     for i, item in enumerate(doc.items):
         if item.key in seen:

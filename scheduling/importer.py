@@ -4,11 +4,18 @@ import datetime
 from typing import Literal
 
 from django.db import transaction
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from activities.models import ActivityPart
-from curriculum.importer import CurriculumImportError, ImportResult, Problems, Syncer
-from curriculum.models import Curriculum, Module, Session
+from curriculum.importer import (
+    CurriculumImportError,
+    ImportResult,
+    Problems,
+    Syncer,
+    curriculum_named,
+    parse,
+)
+from curriculum.models import Module, Session
 from curriculum.schema import Source, Strict
 
 from .models import Lead, ScheduleTemplate, SlotKind, TemplateSlot
@@ -53,16 +60,9 @@ class TemplatesDoc(Strict):
 
 
 def _validate(data, file):
+    doc = parse(TemplatesDoc, data, file)
+    curriculum = curriculum_named(doc.curriculum, file)
     problems = Problems()
-    try:
-        doc = TemplatesDoc.model_validate(data)
-    except ValidationError as exc:
-        problems.extend_pydantic(exc)
-        raise CurriculumImportError(file, problems.items) from exc
-    curriculum = Curriculum.objects.filter(slug=doc.curriculum).first()
-    if curriculum is None:
-        raise CurriculumImportError(file, [("curriculum", f"unknown curriculum '{doc.curriculum}'"
-                                                          " (import it first)")])
     modules = set(Module.objects.filter(curriculum=curriculum).values_list("number", flat=True))
     sessions = set(Session.objects.filter(curriculum=curriculum).values_list("key", flat=True))
     parts = {f"{a}/{k}" for a, k in ActivityPart.objects.filter(
