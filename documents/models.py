@@ -6,7 +6,6 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from scheduling.models import Slot
 from trainings.models import Nomination, Training
 
 
@@ -77,5 +76,3 @@ class Certificate(models.Model):
     def __str__(self):
         return f"Certificate {self.code}"
 
-
-__all__ = ["Certificate", "Document", "Slot"]

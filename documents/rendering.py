@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from activities.models import Activity
 from curriculum.models import GuidingPrinciple, Handout, Sdg, ThematicArea
 from scheduling.models import PARTICIPANT_KINDS, Slot, SlotKind
-from scheduling.timeutils import abbreviation, local
+from scheduling.timeutils import local
 from trainings.models import Nomination
 
 RENDER_VERSION = "1"  # raise when templates change, so cached files are rebuilt
@@ -88,9 +88,7 @@ def verification_url(code):
 def build(kind, training, participant=None, *, certificate=None, extra=None):
     """The document's HTML."""
     tz = training.time_zone
-    context = {"training": training, "tz": tz, "tz_abbr": abbreviation(
-        Slot.objects.filter(training=training).values_list("start", flat=True).first()
-        or training.created_at, tz), "RENDER_VERSION": RENDER_VERSION}
+    context = {"training": training, "tz": tz, "RENDER_VERSION": RENDER_VERSION}
     if kind == "handouts":
         context.update(_handouts(training))
     elif kind == "agenda":
