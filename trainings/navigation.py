@@ -29,12 +29,12 @@ def tabs():
 register_tab(Tab("Overview", "trainings:detail", 10, active_for=("trainings:detail",
                                                                   "trainings:edit",
                                                                   "trainings:cancel")))
-register_tab(Tab("Team", "trainings:team", 30, active_for=("trainings:team",)))
-register_tab(Tab("Nominations", "trainings:nominations", 40, perm="trainings.view_roster",
+register_tab(Tab("Team", "trainings:team", 12, active_for=("trainings:team",)))
+register_tab(Tab("Nominations", "trainings:nominations", 14, perm="trainings.view_roster",
                  active_for=("trainings:nominations", "trainings:nominate",
                              "trainings:upload_csv", "trainings:decide")))
-register_tab(Tab("Scoping survey", "trainings:survey", 50, active_for=("trainings:survey",)))
-register_tab(Tab("Country profile", "trainings:country_profile", 60,
+register_tab(Tab("Scoping survey", "trainings:survey", 16, active_for=("trainings:survey",)))
+register_tab(Tab("Country profile", "trainings:country_profile", 18,
                  active_for=("trainings:country_profile",)))
 register_tab(Tab("Audit log", "trainings:audit", 90, perm="trainings.view_audit",
                  active_for=("trainings:audit",)))
