@@ -122,8 +122,10 @@ def reminder_sweep_figures(context):
     """10,000 trainings x 15 checklist lines, then sweeps over 100 and 1,000 due reminders."""
     from django.utils import timezone
 
-    from scheduling.models import ChecklistItem, Reminder
-    from scheduling.services import reminders
+    from notifications import delivery
+    from notifications.models import Message
+    from scheduling.messages.checklist_digest import plan_digests
+    from scheduling.models import ChecklistItem
 
     curriculum = context["training"].curriculum
     user = context["staff"]
@@ -146,26 +148,25 @@ def reminder_sweep_figures(context):
     results = [("sweep data: 10,000 trainings, 150,000 checklist lines",
                 f"created in {setup:.1f} s")]
     for count in (100, 1000):
-        Reminder.objects.bulk_create([
-            Reminder(training=trainings[i], kind="thank_you", recipient=user, email=user.email,
-                     subject_key="thank-you", key=f"bench:{count}:{i}", send_at=now)
-            for i in range(count)])
+        Message.objects.bulk_create([
+            Message(training=trainings[i], kind="thank_you", recipient=user, address=user.email,
+                    key=f"bench:{count}:{i}", send_at=now) for i in range(count)])
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
-            sent = reminders.sweep()
+            sent = delivery.deliver_due()
             seconds = time.perf_counter() - start
         results.append((f"minute sweep with {count:,} due reminders",
                         f"{seconds:.2f} s, {len(queries.captured_queries)} SQL queries, "
                         f"{sent} sent"))
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
-        reminders.sweep()
+        delivery.deliver_due()
         seconds = time.perf_counter() - start
     results.append(("minute sweep with nothing due (150,000 lines, 1,100 sent rows)",
                     f"{seconds * 1000:.1f} ms, {len(queries.captured_queries)} SQL queries"))
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
-        made = reminders.plan_digests()
+        made = plan_digests()
         seconds = time.perf_counter() - start
     results.append(("checklist digest planning over 150,000 lines (1,000 due soon)",
                     f"{seconds:.2f} s, {len(queries.captured_queries)} SQL queries, "

@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "accounts",
-    "mailer",
+    "notifications",
     "syncqueue",
     "curriculum",
     "activities",
@@ -174,6 +174,14 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# A mail server that accepts a connection and never answers must not hold a worker: every
+# socket operation gives up after this many seconds (the delivery lease is renewed meanwhile).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
+# The outbox (notifications/delivery.py): a claimed message is held for this long, renewed by
+# a heartbeat while the worker lives; failed attempts wait 2, 4, 8, 16 x this base.
+MESSAGE_LEASE_SECONDS = float(os.environ.get("MESSAGE_LEASE_SECONDS", "60"))
+MESSAGE_RETRY_BASE_SECONDS = float(os.environ.get("MESSAGE_RETRY_BASE_SECONDS", "60"))
+MESSAGE_BATCH_SIZE = int(os.environ.get("MESSAGE_BATCH_SIZE", "20"))
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, so that a
 # real worker and beat run without any service installed.
@@ -181,7 +189,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2,
+                                       "socket_timeout": 5}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -194,21 +203,32 @@ else:
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+# Enqueueing is a best-effort nudge (config/background.py): with the broker down, give up
+# within about a second instead of holding the request; the beat sweeps pick the rows up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0,
+                                    "interval_step": 0.2, "interval_max": 0.4}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tests run workers and beats on a private queue so that parallel test runs never meet.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "expire-waitlist-offers": {"task": "trainings.tasks.expire_waitlist_offers", "schedule": 60.0},
-    "sweep-reminders": {"task": "scheduling.tasks.sweep_reminders", "schedule": 60.0},
+    "deliver-messages": {"task": "notifications.tasks.deliver_due",
+                         "schedule": float(os.environ.get("MESSAGE_SWEEP_SECONDS", "60"))},
+    "sweep-documents": {"task": "documents.tasks.sweep_documents",
+                        "schedule": float(os.environ.get("DOCUMENT_SWEEP_SECONDS", "60"))},
     "plan-checklist-digests": {"task": "scheduling.tasks.plan_checklist_digests",
                                "schedule": 15 * 60.0},
 }
 
 # Certificates need at least this share of the sessions where attendance was taken.
 CERTIFICATE_ATTENDANCE_THRESHOLD = float(os.environ.get("CERTIFICATE_ATTENDANCE_THRESHOLD", "0.8"))
+DOCUMENT_LEASE_SECONDS = float(os.environ.get("DOCUMENT_LEASE_SECONDS", "60"))
 
 # Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -15,6 +15,12 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("api/v1/", api.urls),
     path("", include("trainings.urls")),
+    path("", include("notifications.urls")),
+    # The reminder log and its settings became the outbox (old links in sent emails).
+    path("reminders/settings/", RedirectView.as_view(pattern_name="notifications:settings",
+                                                     permanent=True)),
+    path("reminders/", RedirectView.as_view(pattern_name="trainings:outbox_all",
+                                            permanent=True, query_string=True)),
     path("", include("scheduling.urls")),
     path("", include("runsheet.urls")),
     path("", include("notes.urls")),

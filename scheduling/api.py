@@ -72,30 +72,3 @@ def agenda(request, training_id: int):
             "issues": [f"{i.level}: {i.message}" for i in report.by_slot.get(s.pk, [])],
         } for s in slots],
     }
-
-
-class ReminderOut(Schema):
-    id: int
-    kind: str
-    recipient: str
-    email: str
-    send_at: datetime.datetime
-    state: str
-    attempts: int
-
-
-@router.get("/{training_id}/reminders", response=list[ReminderOut],
-            summary="Planned reminders of a training (facilitators and staff)")
-def reminders(request, training_id: int):
-    from django.core.exceptions import PermissionDenied
-
-    from .models import Reminder
-
-    training = get_object_or_404(Training, pk=training_id)
-    if not request.user.has_perm("trainings.view_training", training):
-        raise Http404("No training found.")
-    if not request.user.has_perm("scheduling.view_reminders", training):
-        raise PermissionDenied("Reminders are for facilitators and staff.")
-    return [{"id": r.pk, "kind": r.kind, "recipient": str(r.recipient or r.email),
-             "email": r.email, "send_at": r.send_at, "state": r.state, "attempts": r.attempts}
-            for r in Reminder.objects.filter(training=training).select_related("recipient")]

@@ -8,7 +8,10 @@ class SchedulingConfig(AppConfig):
     def ready(self):
         from curriculum.importer import register_kind
 
-        from . import receivers  # noqa: F401 - connects to the trainings signals
+        from . import (
+            messages,  # noqa: F401 - registers the message kinds with the outbox
+            receivers,  # noqa: F401 - connects to the trainings signals
+        )
         from .importer import import_schedule_templates
 
         register_kind("schedule_templates", import_schedule_templates)

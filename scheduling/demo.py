@@ -9,7 +9,9 @@ def seed(*, training, actor):
         layout.lay_out(actor=actor, training=training, option="option-2")
     Agenda.objects.filter(training=training, published_at=None).update(
         published_at=training.created_at, published_version=1, notified_version=1)
-    from .receivers import follow_up
+    from .messages import plan_training
+    from .services import checklist
 
-    follow_up(training)  # checklist and planned reminders
+    checklist.plan(training=training)
+    plan_training(training=training)
     return training

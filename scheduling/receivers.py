@@ -1,5 +1,7 @@
-"""The agenda follows its training: laid out when created or when the option changes, moved
-with the dates, re-anchored when the zone changes and local times are to be kept."""
+"""The agenda follows its training inside the writing transaction (laid out when created or
+when the option changes, moved with the dates, re-anchored when the zone changes and local
+times are to be kept). What derives from the committed state (the checklist's due dates,
+the planned messages) follows once per transaction, after commit (trainings.changes)."""
 
 import datetime
 
@@ -7,10 +9,14 @@ from django.db import transaction
 from django.db.models import F
 from django.dispatch import receiver
 
-from trainings.signals import people_changed, training_cancelled, training_changed
+from notifications import kinds
+from notifications.services import cancel_scheduled
+from trainings.changes import committed
+from trainings.signals import training_cancelled, training_changed
 
+from .messages import plan_training
 from .models import Slot
-from .services import checklist, editing, layout, reminders
+from .services import checklist, editing, layout
 
 
 @receiver(training_changed)
@@ -28,23 +34,28 @@ def follow_training(sender, *, training, actor, created, changes, time_zone_poli
             before, after = (datetime.date.fromisoformat(v) for v in changes["start_date"])
             if after != before:
                 editing.shift_days(actor=actor, training=training, days=(after - before).days)
-    follow_up(training)
 
 
-def follow_up(training):
-    """The checklist's due dates and the planned reminders follow the training's state."""
-    checklist.plan(training=training)
-    reminders.replan(training=training)
+@receiver(committed)
+def follow_up(sender, *, training, reasons, **kwargs):
+    """Once per committed change: the checklist's due dates follow the training and its
+    agenda; the planned messages follow the training, its agenda and its people."""
+    from trainings.models import Training
 
-
-@receiver(people_changed)
-def people_changed_replan(sender, *, training, **kwargs):
+    training = Training.objects.filter(pk=training.pk).first()
+    if training is None:
+        return
     with transaction.atomic():
-        reminders.replan(training=training)
+        if reasons & {"training", "agenda"}:
+            checklist.plan(training=training)
+        plan_training(training=training)
 
 
 @receiver(training_cancelled)
 def cancel_in_calendars(sender, *, training, **kwargs):
-    """Calendars keep the events but mark them cancelled (STATUS and a higher SEQUENCE)."""
+    """Calendars keep the events but mark them cancelled (STATUS and a higher SEQUENCE);
+    the training's reminders and pending agenda news are cancelled with the reason (the
+    email announcing the cancellation goes)."""
     Slot.objects.filter(training=training).update(sequence=F("sequence") + 1)
-    reminders.cancel_all(training=training)
+    names = [kind.name for kind in kinds.planned_kinds()] + ["agenda_changed"]
+    cancel_scheduled(training=training, kind_names=names, why="training cancelled")

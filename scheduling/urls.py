@@ -28,8 +28,4 @@ urlpatterns = [
     path("trainings/<int:pk>/checklist/<int:item_pk>/", views_checklist.update_item,
          name="checklist_item"),
     path("checklists/", views_checklist.my_checklists, name="my_checklists"),
-    path("reminders/", views_checklist.reminder_log, name="reminders"),
-    path("reminders/<int:reminder_pk>/<str:action>/", views_checklist.reminder_action,
-         name="reminder_action"),
-    path("reminders/settings/", views_checklist.reminder_settings, name="reminder_settings"),
 ]

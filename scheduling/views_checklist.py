@@ -1,23 +1,18 @@
-"""Checklist pages (per training and across trainings) and the reminder log."""
+"""Checklist pages (per training and across trainings)."""
 
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from trainings.selectors import visible_trainings
 from trainings.views.access import get_training
 
-from .models import MUTABLE_KINDS, ChecklistItem, Reminder, ReminderKind, ReminderPreference
+from .models import ChecklistItem
 from .services import checklist as checklist_services
-from .services import reminders as reminder_services
 from .timeutils import to_utc
 
 
@@ -85,68 +80,3 @@ def my_checklists(request):
         "overdue": [i for i in items if i.due_at < now],
         "this_week": [i for i in items if i.due_at >= now],
         "trainings": trainings, "now": now})
-
-
-def reminder_log(request):
-    trainings = [t for t in visible_trainings(request.user)
-                 if request.user.has_perm("scheduling.view_reminders", t)]
-    if not trainings and not request.user.is_staff:
-        raise PermissionDenied("The reminder log is for facilitators and staff.")
-    rows = Reminder.objects.filter(Q(training__in=trainings) | Q(
-        training__isnull=True, recipient=request.user) if not request.user.is_staff
-        else Q()).select_related("training", "recipient").prefetch_related("log")
-    selected = {"training": request.GET.get("training", ""), "kind": request.GET.get("kind", ""),
-                "state": request.GET.get("state", "")}
-    if selected["training"].isdigit():
-        rows = rows.filter(training_id=int(selected["training"]))
-    if selected["kind"] in ReminderKind.values:
-        rows = rows.filter(kind=selected["kind"])
-    if selected["state"] in Reminder.State.values:
-        rows = rows.filter(state=selected["state"])
-    return render(request, "scheduling/reminders.html", {
-        "rows": rows.order_by("send_at")[:300], "count": rows.count(),
-        "trainings": trainings, "kinds": ReminderKind.choices,
-        "states": Reminder.State.choices, "selected": selected})
-
-
-def _reminder(request, reminder_pk):
-    reminder = get_object_or_404(Reminder.objects.select_related("training"), pk=reminder_pk)
-    if reminder.training is None or not request.user.has_perm("trainings.view_training",
-                                                               reminder.training):
-        raise Http404("No reminder found.")  # ids of other trainings leak nothing
-    if not request.user.has_perm("scheduling.view_reminders", reminder.training):
-        raise PermissionDenied("The reminder log is for facilitators and staff.")
-    return reminder
-
-
-@require_POST
-def reminder_action(request, reminder_pk, action):
-    if action not in ("send", "cancel"):
-        raise Http404("Unknown action.")
-    reminder = _reminder(request, reminder_pk)
-    try:
-        if action == "send":
-            reminder_services.send_now(actor=request.user, reminder=reminder)
-            messages.success(request, "Queued to go out within a minute.")
-        else:
-            reminder_services.cancel(actor=request.user, reminder=reminder)
-            messages.success(request, "Cancelled.")
-    except ValueError as exc:
-        messages.error(request, str(exc))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("scheduling:reminders")
-    return redirect(back or reverse("scheduling:reminders"))
-
-
-def reminder_settings(request):
-    preference = ReminderPreference.objects.filter(user=request.user).first()
-    muted = set(preference.muted_kinds) if preference else set()
-    if request.method == "POST":
-        muted = set(reminder_services.set_muted(user=request.user,
-                                                kinds=request.POST.getlist("muted")))
-        messages.success(request, "Your reminder settings are saved.")
-        return redirect("scheduling:reminder_settings")
-    kinds = [(kind, label, kind in muted, kind in MUTABLE_KINDS)
-             for kind, label in ReminderKind.choices]
-    return render(request, "scheduling/reminder_settings.html", {"kinds": kinds})

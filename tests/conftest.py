@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.celery_worker import worker  # noqa: F401 - fixture
+from tests.celery_worker import worker, workers  # noqa: F401 - fixtures
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used

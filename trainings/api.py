@@ -2,9 +2,12 @@
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+
+from notifications.models import Message
 
 from . import selectors
 from .models import Nomination, Training
@@ -137,3 +140,37 @@ def get_training(request, training_id: int):
     }
 
 
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    address: str
+    recipient: str | None
+    send_at: datetime.datetime
+    state: str
+    attempts: int
+    last_error: str
+
+
+MAX_MESSAGES = 200
+
+
+@router.get("/{training_id}/messages", response=list[MessageOut],
+            summary="The training's outbox: every message and its state (facilitators and "
+                    "staff); `limit` (at most 200) and `offset` page through it")
+def messages(request, training_id: int, limit: int = 50, offset: int = 0):
+    training = get_object_or_404(Training, pk=training_id)
+    if not request.user.has_perm("trainings.view_training", training):
+        raise Http404("No training found.")
+    if not request.user.has_perm("trainings.view_outbox", training):
+        raise PermissionDenied("The outbox is for facilitators and staff.")
+    limit, offset = max(1, min(limit, MAX_MESSAGES)), max(0, offset)
+    rows = (Message.objects.filter(training=training).select_related("recipient")
+            .only("pk", "kind", "address", "recipient__full_name", "recipient__email",
+                  "send_at", "state", "attempts", "last_error")
+            .order_by("send_at", "pk")[offset:offset + limit])
+    return [{"id": m.pk, "kind": m.kind, "address": m.address,
+             "recipient": str(m.recipient) if m.recipient else None, "send_at": m.send_at,
+             "state": m.state, "attempts": m.attempts, "last_error": m.last_error}
+            for m in rows]

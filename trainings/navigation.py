@@ -36,5 +36,7 @@ register_tab(Tab("Nominations", "trainings:nominations", 14, perm="trainings.vie
 register_tab(Tab("Scoping survey", "trainings:survey", 16, active_for=("trainings:survey",)))
 register_tab(Tab("Country profile", "trainings:country_profile", 18,
                  active_for=("trainings:country_profile",)))
+register_tab(Tab("Outbox", "trainings:outbox", 85, perm="trainings.view_outbox",
+                 active_for=("trainings:outbox", "trainings:outbox_message")))
 register_tab(Tab("Audit log", "trainings:audit", 90, perm="trainings.view_audit",
                  active_for=("trainings:audit",)))

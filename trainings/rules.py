@@ -33,6 +33,8 @@ def training_roles(user, training):
 
 def forget_roles(user):
     user.__dict__.pop("_training_roles", None)
+    if getattr(user, "_outbox_trainings", None) is not None:
+        del user._outbox_trainings
 
 
 def _training_of(obj):
@@ -92,6 +94,32 @@ rules.add_perm("trainings.view_roster",
 rules.add_perm("trainings.view_personal_data", is_staff | is_facilitator | is_rco_admin)
 rules.add_perm("trainings.edit_survey", is_staff | is_facilitator | is_rco_admin)
 rules.add_perm("trainings.view_audit", is_staff | is_facilitator)
+# the outbox (every message of the training, its content and log; send now, cancel, resend)
+rules.add_perm("trainings.view_outbox", is_staff | is_facilitator)
+
+
+def outbox_training_ids(user):
+    """Ids of the trainings whose outbox `user` may see as a facilitator (staff see every
+    outbox without this). One query, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    # Attribute access (not __dict__) so that request.user, a lazy proxy, shares the cache
+    # with the user object the rules receive.
+    cached = getattr(user, "_outbox_trainings", None)
+    if cached is None:
+        cached = frozenset(Membership.objects.filter(user=user, role__in=FACILITATORS)
+                           .values_list("training_id", flat=True))
+        user._outbox_trainings = cached
+    return cached
+
+
+@rules.predicate
+def facilitates_any(user):
+    return bool(outbox_training_ids(user))
+
+
+# the outbox across trainings (and the navbar link to it)
+rules.add_perm("trainings.view_outbox_all", is_staff | facilitates_any)
 
 
 @rules.predicate

@@ -8,5 +8,5 @@ from django.dispatch import Signal
 training_changed = Signal()
 # training_cancelled: training=, actor=
 training_cancelled = Signal()
-# people_changed: training= (memberships, RCO admins or participants changed; after commit)
-people_changed = Signal()
+# What follows a committed change (checklists, planned messages) listens to
+# trainings.changes.committed instead: once per transaction, after commit.

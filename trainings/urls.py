@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import invitations, nominations, survey, team, training
+from .views import invitations, nominations, outbox, survey, team, training
 
 app_name = "trainings"
 urlpatterns = [
@@ -29,5 +29,18 @@ urlpatterns = [
          name="withdraw"),
     path("trainings/<int:pk>/survey/", survey.survey, name="survey"),
     path("trainings/<int:pk>/country-profile/", survey.country_profile, name="country_profile"),
+    path("trainings/<int:pk>/outbox/", outbox.outbox, name="outbox"),
+    path("trainings/<int:pk>/outbox/<int:message_pk>/", outbox.outbox_message,
+         name="outbox_message"),
+    path("trainings/<int:pk>/outbox/<int:message_pk>/html/", outbox.outbox_message_html,
+         name="outbox_message_html"),
+    path("trainings/<int:pk>/outbox/<int:message_pk>/<slug:action>/", outbox.outbox_action,
+         name="outbox_action"),
+    path("outbox/", outbox.outbox_all, name="outbox_all"),
+    path("outbox/<int:message_pk>/", outbox.outbox_all_message, name="outbox_all_message"),
+    path("outbox/<int:message_pk>/html/", outbox.outbox_all_message_html,
+         name="outbox_all_message_html"),
+    path("outbox/<int:message_pk>/<slug:action>/", outbox.outbox_all_action,
+         name="outbox_all_action"),
     path("invitations/<str:token>/", invitations.invitation, name="invitation"),
 ]

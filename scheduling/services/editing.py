@@ -6,6 +6,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from trainings.changes import changed
+
 from ..models import Agenda, AgendaChange, Slot, SlotKind
 from ..timeutils import local, local_date, to_utc
 from .history import begin_change, get_agenda, restore
@@ -159,11 +161,10 @@ def undo(*, actor, training):
     change.delete()
     agenda.version += 1
     agenda.save(update_fields=["version"])
-    from .history import _follow_up
     from .publishing import after_change
 
     after_change(agenda)
-    transaction.on_commit(lambda: _follow_up(training.pk))
+    changed(training, "agenda")
     return change.description
 
 

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from trainings.changes import changed
+
 from ..models import Agenda, AgendaChange, Slot
 
 
@@ -33,20 +35,8 @@ def begin_change(*, actor, training, description, undoable=True):
     from .publishing import after_change
 
     after_change(agenda)
-    transaction.on_commit(lambda: _follow_up(training.pk))
+    changed(training, "agenda")
     return agenda
-
-
-def _follow_up(training_id):
-    """After an agenda edit commits: checklist lines per module and reminders follow."""
-    from trainings.models import Training
-
-    from ..receivers import follow_up
-
-    training = Training.objects.filter(pk=training_id).first()
-    if training is not None:
-        with transaction.atomic():
-            follow_up(training)
 
 
 FIELDS = ["start", "end", "kind", "title", "module_id", "leads", "location", "note"]

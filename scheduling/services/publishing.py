@@ -1,11 +1,13 @@
 """Publishing the agenda and telling people (with an .ics) when it is published or changes."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mailer.services import queue_email
+from notifications.services import attachment, debounce, queue
 from trainings.models import Membership, Nomination
 from trainings.services import audit
 
@@ -56,38 +58,32 @@ def publish(*, actor, training):
     return agenda
 
 
+def agenda_url(training):
+    return f"{settings.SITE_URL.rstrip('/')}/trainings/{training.pk}/agenda/"
+
+
 def send_agenda(*, training, version, first):
-    template = "scheduling/email/agenda_published" if first else "scheduling/email/agenda_changed"
+    """The published agenda to everyone concerned, each with their personal .ics."""
     for user in people_concerned(training):
-        content = personal_ics(user, training).decode()
-        queue_email(key=f"agenda:{training.pk}:v{version}:{user.pk}", to=user.email,
-                    recipient=user, template=template,
-                    context={"training": training, "user": user,
-                             "url": f"{settings.SITE_URL.rstrip('/')}/trainings/{training.pk}/agenda/"},
-                    attachments=[{"filename": f"agenda-{training.pk}.ics", "content": content,
-                                  "mimetype": "text/calendar"}])
+        queue(kind="agenda_published", key=f"agenda:{training.pk}:v{version}:{user.pk}",
+              address=user.email, recipient=user, training=training,
+              context={"training": training, "user": user, "url": agenda_url(training)},
+              attachments=[attachment(f"agenda-{training.pk}.ics",
+                                      personal_ics(user, training), "text/calendar")])
     Agenda.objects.filter(training=training).update(notified_version=version)
 
 
 def after_change(agenda):
-    """A published agenda changed: tell people once things settle (debounced)."""
+    """A published agenda changed: one "agenda changed" message per person, sent
+    NOTIFY_DELAY_SECONDS after the last change of a burst, rendered (with the .ics) when
+    it is sent."""
     if not agenda.is_published:
         return
-    from ..tasks import notify_agenda_change
-
-    training_id, version = agenda.training_id, agenda.version
-    transaction.on_commit(lambda: notify_agenda_change.apply_async(
-        args=[training_id, version], countdown=NOTIFY_DELAY_SECONDS))
-
-
-@transaction.atomic
-def notify_change(*, training_id, version):
-    agenda = Agenda.objects.select_for_update().select_related("training").get(
-        training_id=training_id)
-    if agenda.version != version or (agenda.notified_version or 0) >= version:
-        return False  # a later change will send, or this one was sent already
-    send_agenda(training=agenda.training, version=version, first=False)
-    return True
+    training = agenda.training
+    send_at = timezone.now() + datetime.timedelta(seconds=NOTIFY_DELAY_SECONDS)
+    for user in people_concerned(training):
+        debounce(kind="agenda_changed", key=f"agenda:{training.pk}:v{agenda.version}:{user.pk}",
+                 address=user.email, recipient=user, training=training, send_at=send_at)
 
 
 def feed_for(*, user, training=None):

@@ -1,9 +1,13 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from notifications.delivery import deliver_due
+from notifications.models import Message
 from scheduling.models import AgendaChange, Slot
 from scheduling.services import editing, publishing
 from tests.factories import UserFactory
@@ -116,12 +120,20 @@ def test_published_agenda_changes_are_emailed_once_with_an_ics(django_capture_on
     target = slot(training, "2027-03-01", "09:15")
     with django_capture_on_commit_callbacks(execute=True):
         editing.resize_slot(actor=lead, slot=target, minutes=70)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)), \
+            django_capture_on_commit_callbacks(execute=True):
         editing.resize_slot(actor=lead, slot=target, minutes=80)
-    # two quick changes: the first notification finds a newer version and sends nothing
+    # two changes 5 minutes apart: one pending message, moved to 10 minutes after the last
+    (pending,) = Message.objects.filter(kind="agenda_changed", state="scheduled")
+    assert mail.outbox == []
+    with time_machine.travel(pending.send_at - datetime.timedelta(seconds=30)):
+        assert deliver_due() == 0
+    with time_machine.travel(pending.send_at + datetime.timedelta(seconds=30)):
+        assert deliver_due() == 1
+        assert deliver_due() == 0
     assert [m.subject for m in mail.outbox] == ["[UNCT Training] Agenda changed: Kenya"]
-    assert publishing.notify_change(training_id=training.pk,
-                                    version=training.agenda.__class__.objects.get(
-                                        training=training).version) is False
+    ics = [a for a in mail.outbox[0].attachments if a[0].endswith(".ics")]
+    assert ics and "BEGIN:VCALENDAR" in ics[0][1]
 
 
 def test_changes_that_followed_the_training_are_undone_on_the_training():

@@ -1,6 +1,6 @@
-"""Checklists and reminders over HTTP (DESIGN.md section 4: checklist items – staff and
-facilitators all; tech support, moderator, rapporteur and RCO admin their own; participants
-none; the reminder log is for facilitators and staff).
+"""Checklists over HTTP (DESIGN.md section 4: checklist items – staff and facilitators
+all; tech support, moderator, rapporteur and RCO admin their own; participants none). The
+outbox that replaced the reminder log is tested in tests/trainings/test_views_outbox.py.
 
 The Kenyan world (one user per role, a Ugandan training with its own facilitator) is built
 once per module with the checklist template imported and `follow_up` run, so both trainings
@@ -18,14 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from scheduling.models import (
-    MUTABLE_KINDS,
-    ChecklistItem,
-    Reminder,
-    ReminderKind,
-    ReminderLog,
-    ReminderPreference,
-)
+from notifications.models import Message
+from scheduling.models import ChecklistItem
 from scheduling.receivers import follow_up
 from trainings.models import AuditEntry, Membership, Role
 from trainings.services.training import update_training
@@ -60,8 +54,8 @@ def world(curriculum_once, django_db_blocker):
         with time_machine.travel(BUILT_AT, tick=False):
             import_file(CHECKLIST_FILE)
             w = KenyaWorld(curriculum_once)
-            follow_up(w.training)
-            follow_up(w.other_training)
+            for training in (w.training, w.other_training):
+                follow_up(None, training=training, reasons=frozenset({"training", "agenda"}))
             ChecklistItem.objects.create(
                 training=w.training, key=MODERATOR_ITEM_KEY, position=999, owner="moderator",
                 title="Check the room set-up with the moderator", note="Added by hand",
@@ -115,13 +109,6 @@ def selected_status(html, item):
     return chosen[0]
 
 
-def reminder_count(response):
-    assert response.status_code == 200
-    match = re.search(r'id="reminder-count">(\d+) reminders?', response.content.decode())
-    assert match, "no #reminder-count on the page"
-    return int(match[1])
-
-
 # --- the checklist page -------------------------------------------------------------------
 
 
@@ -131,7 +118,7 @@ def test_world_has_a_checklist_with_every_owner(world):
     assert {"lead_facilitator", "facilitator", "tech_support", "moderator", "rapporteur",
             "liaison", "rco_admin"} <= owners
     assert ChecklistItem.objects.filter(training=world.other_training).exists()
-    assert Reminder.objects.filter(training=world.training).exists()
+    assert Message.objects.filter(training=world.training).exists()
 
 
 @pytest.mark.django_db
@@ -173,8 +160,7 @@ def test_checklist_of_another_training_is_404_like_a_missing_one(client, world):
 def test_anonymous_is_sent_to_login(client, world):
     item = items_of(world.training)[0]
     before = item_state(item)
-    for url in (checklist_url(world.training), reverse("scheduling:my_checklists"),
-                reverse("scheduling:reminders"), reverse("scheduling:reminder_settings")):
+    for url in (checklist_url(world.training), reverse("scheduling:my_checklists")):
         response = client.get(url)
         assert response.status_code == 302, url
         assert "/accounts/login/" in response["Location"]
@@ -295,7 +281,8 @@ def test_unknown_status_is_refused(client, world):
 
 
 @pytest.mark.django_db
-def test_due_date_by_hand_stays_when_the_training_moves(client, world):
+def test_due_date_by_hand_stays_when_the_training_moves(client, world,
+                                                       django_capture_on_commit_callbacks):
     login(client, world, "lead_facilitator")
     training = world.training
     item = ChecklistItem.objects.get(training=training, key="reach-out-unct")
@@ -316,8 +303,10 @@ def test_due_date_by_hand_stays_when_the_training_moves(client, world):
     others = {i.pk: i.due_at for i in ChecklistItem.objects.filter(
         training=training, template__isnull=False).exclude(pk=item.pk)}
     assert others
-    update_training(actor=world.users["staff"], training=training,
-                    data={"start_date": D(2027, 3, 15), "end_date": D(2027, 3, 18)})
+    # The checklist follows the training once its change is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        update_training(actor=world.users["staff"], training=training,
+                        data={"start_date": D(2027, 3, 15), "end_date": D(2027, 3, 18)})
     two_weeks = datetime.timedelta(days=14)
     for other in ChecklistItem.objects.filter(pk__in=others):
         assert other.due_at == others[other.pk] + two_weeks, other.key
@@ -401,7 +390,7 @@ def test_my_checklists_lists_overdue_and_this_week(client, world):
                               time_zone="Africa/Accra")
         Membership.objects.create(training=ghana, user=user, role=Role.RAPPORTEUR)
         add_member(ghana, Role.LEAD_FACILITATOR)
-        follow_up(ghana)
+        follow_up(None, training=ghana, reasons=frozenset({"training", "agenda"}))
         kenya, uganda = one_item_per_owner(world.training), one_item_per_owner(world.other_training)
         ghana_items = one_item_per_owner(ghana)
 
@@ -446,265 +435,3 @@ def test_my_checklists_is_empty_for_a_participant(client, world):
     assert response.status_code == 200
     assert b"Nothing overdue." in response.content
     assert b"#item-" not in response.content
-
-
-# --- the reminder log ---------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_facilitator_sees_the_reminders_of_their_trainings(client, world):
-    login(client, world, "lead_facilitator")
-    kenya = Reminder.objects.filter(training=world.training)
-    response = client.get(reverse("scheduling:reminders"))
-    assert reminder_count(response) == kenya.count() > 0
-    html = response.content.decode()
-    assert html.count("<tr data-state=") == kenya.count()
-    assert "Ursula Uganda" not in html and "Ugo RCO" not in html
-    # filters
-    sessions = kenya.filter(kind=ReminderKind.SESSION_24H).count()
-    assert sessions > 0
-    assert reminder_count(client.get(reverse("scheduling:reminders"),
-                                     {"kind": "session_24h"})) == sessions
-    assert reminder_count(client.get(reverse("scheduling:reminders"),
-                                     {"training": world.training.pk})) == kenya.count()
-    # another training's id filters down to nothing, it does not widen the view
-    assert reminder_count(client.get(reverse("scheduling:reminders"),
-                                     {"training": world.other_training.pk})) == 0
-    assert reminder_count(client.get(reverse("scheduling:reminders"),
-                                     {"state": "cancelled"})) == 0
-    row = kenya.filter(kind=ReminderKind.SESSION_1H).first()
-    Reminder.objects.filter(pk=row.pk).update(state=Reminder.State.CANCELLED)
-    assert reminder_count(client.get(reverse("scheduling:reminders"),
-                                     {"state": "cancelled"})) == 1
-    assert reminder_count(client.get(reverse("scheduling:reminders"),
-                                     {"state": "cancelled", "kind": "session_24h"})) == 0
-    # unknown values are ignored
-    assert reminder_count(client.get(reverse("scheduling:reminders"),
-                                     {"kind": "nope", "state": "nope",
-                                      "training": "x"})) == kenya.count()
-
-
-@pytest.mark.django_db
-def test_staff_see_every_reminder(client, world):
-    login(client, world, "staff")
-    total = Reminder.objects.count()
-    uganda = Reminder.objects.filter(training=world.other_training).count()
-    assert reminder_count(client.get(reverse("scheduling:reminders"))) == total
-    assert reminder_count(client.get(reverse("scheduling:reminders"),
-                                     {"training": world.other_training.pk})) == uganda > 0
-    kind = ReminderKind.NOMINATION_DEADLINE
-    assert reminder_count(client.get(reverse("scheduling:reminders"), {"kind": kind})) \
-        == Reminder.objects.filter(kind=kind).count() > 0
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", ["moderator", "rapporteur", "tech_support", "liaison",
-                                  "rco_admin", "participant", "no_role"])
-def test_reminder_log_is_refused_to_others(client, world, role):
-    login(client, world, role)
-    assert client.get(reverse("scheduling:reminders")).status_code == 403
-
-
-def kenya_reminder(world, kind=ReminderKind.SESSION_24H):
-    return Reminder.objects.filter(training=world.training, kind=kind,
-                                   state=Reminder.State.SCHEDULED).first()
-
-
-def action_url(reminder, action):
-    return reverse("scheduling:reminder_action", args=[reminder.pk, action])
-
-
-@pytest.mark.django_db
-def test_send_now(client, world):
-    user = login(client, world, "facilitator")
-    reminder = kenya_reminder(world)
-    assert reminder.send_at > timezone.now() + datetime.timedelta(days=1)
-    response = client.post(action_url(reminder, "send"), {"next": "/reminders/?kind=session_24h"})
-    assert response.status_code == 302
-    assert response["Location"] == "/reminders/?kind=session_24h"
-    reminder.refresh_from_db()
-    assert reminder.state == Reminder.State.SCHEDULED
-    assert abs(reminder.send_at - timezone.now()) < datetime.timedelta(minutes=1)
-    entry = ReminderLog.objects.filter(reminder=reminder).last()
-    assert entry.event == "send now" and entry.detail == f"by {user}"
-
-
-@pytest.mark.django_db
-def test_send_now_refused_for_a_sent_reminder(client, world):
-    login(client, world, "facilitator")
-    reminder = kenya_reminder(world)
-    Reminder.objects.filter(pk=reminder.pk).update(state=Reminder.State.SENT)
-    logs = ReminderLog.objects.filter(reminder=reminder).count()
-    response = client.post(action_url(reminder, "send"), follow=True)
-    assert "This reminder is sent." in response.content.decode()
-    reminder.refresh_from_db()
-    assert reminder.state == Reminder.State.SENT
-    assert ReminderLog.objects.filter(reminder=reminder).count() == logs
-
-
-@pytest.mark.django_db
-def test_cancel_a_scheduled_reminder(client, world):
-    user = login(client, world, "lead_facilitator")
-    reminder = kenya_reminder(world)
-    response = client.post(action_url(reminder, "cancel"), follow=True)
-    assert response.redirect_chain[-1][0] == "/reminders/"
-    assert "Cancelled." in response.content.decode()
-    reminder.refresh_from_db()
-    assert reminder.state == Reminder.State.CANCELLED
-    entry = ReminderLog.objects.filter(reminder=reminder).last()
-    assert entry.event == "cancelled" and entry.detail == f"by {user}"
-
-
-@pytest.mark.django_db
-def test_cancel_is_refused_for_a_sent_reminder(client, world):
-    login(client, world, "staff")
-    reminder = kenya_reminder(world)
-    Reminder.objects.filter(pk=reminder.pk).update(state=Reminder.State.SENT)
-    logs = ReminderLog.objects.filter(reminder=reminder).count()
-    response = client.post(action_url(reminder, "cancel"), follow=True)
-    assert response.status_code == 200
-    assert "Only scheduled reminders can be cancelled; this one is sent." \
-        in response.content.decode()
-    reminder.refresh_from_db()
-    assert reminder.state == Reminder.State.SENT
-    assert ReminderLog.objects.filter(reminder=reminder).count() == logs
-
-
-@pytest.mark.django_db
-def test_unknown_reminder_action_is_404(client, world):
-    login(client, world, "lead_facilitator")
-    reminder = kenya_reminder(world)
-    assert client.post(action_url(reminder, "resend")).status_code == 404
-    assert client.post(reverse("scheduling:reminder_action",
-                               args=[reminder.pk + 100_000, "send"])).status_code == 404
-    reminder.refresh_from_db()
-    assert reminder.state == Reminder.State.SCHEDULED
-
-
-@pytest.mark.django_db
-def test_reminder_actions_need_post(client, world):
-    login(client, world, "lead_facilitator")
-    reminder = kenya_reminder(world)
-    assert client.get(action_url(reminder, "cancel")).status_code == 405
-    reminder.refresh_from_db()
-    assert reminder.state == Reminder.State.SCHEDULED
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("target", ["https://evil.example.org/reminders/", "//evil.example.org/",
-                                    "http://evil.example.org"])
-def test_next_to_another_host_is_ignored(client, world, target):
-    login(client, world, "lead_facilitator")
-    response = client.post(action_url(kenya_reminder(world), "send"), {"next": target})
-    assert response.status_code == 302
-    assert response["Location"] == "/reminders/"
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", ["moderator", "participant", "rco_admin"])
-def test_reminder_actions_refused_to_non_facilitators(client, world, role):
-    login(client, world, role)
-    reminder = kenya_reminder(world)
-    for action in ("send", "cancel"):
-        assert client.post(action_url(reminder, action)).status_code == 403
-    after = Reminder.objects.get(pk=reminder.pk)
-    assert (after.state, after.send_at) == (reminder.state, reminder.send_at)
-
-
-@pytest.mark.django_db
-def test_reminder_actions_refused_to_another_trainings_facilitator(client, world):
-    login(client, world, "other_facilitator")
-    reminder = kenya_reminder(world)
-    for action in ("send", "cancel"):
-        assert client.post(action_url(reminder, action)).status_code in (403, 404)
-    after = Reminder.objects.get(pk=reminder.pk)
-    assert (after.state, after.send_at) == (reminder.state, reminder.send_at)
-
-
-@pytest.mark.django_db
-def test_reminder_of_an_invisible_training_is_404(client, world):
-    login(client, world, "other_facilitator")
-    assert client.post(action_url(kenya_reminder(world), "cancel")).status_code == 404
-
-
-# --- reminder settings --------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_reminder_settings_mute_only_mutable_kinds(client, world):
-    user = login(client, world, "participant")
-    page = client.get(reverse("scheduling:reminder_settings"))
-    assert page.status_code == 200
-    html = page.content.decode()
-    for kind in ReminderKind.values:
-        assert f'id="mute-{kind}"' in html
-    assert re.search(r'id="mute-nomination_deadline"[^>]*disabled', html)
-    assert not re.search(r'id="mute-checklist_digest"[^>]*disabled', html)
-
-    response = client.post(reverse("scheduling:reminder_settings"), {
-        "muted": ["checklist_digest", "session_24h", "nomination_deadline", "offer_lapsing",
-                  "bogus"]})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("scheduling:reminder_settings")
-    muted = ReminderPreference.objects.get(user=user).muted_kinds
-    assert sorted(muted) == ["checklist_digest", "session_24h"]
-    assert set(muted) <= {str(k) for k in MUTABLE_KINDS}
-
-    html = client.get(reverse("scheduling:reminder_settings")).content.decode()
-    assert "Your reminder settings are saved." in html
-    assert re.search(r'id="mute-checklist_digest" checked', html)
-    assert re.search(r'id="mute-session_24h" checked', html)
-    assert not re.search(r'id="mute-session_1h" checked', html)
-    assert not re.search(r'id="mute-nomination_deadline" checked', html)
-
-    client.post(reverse("scheduling:reminder_settings"), {"muted": ["session_1h"]})
-    assert ReminderPreference.objects.get(user=user).muted_kinds == ["session_1h"]
-    client.post(reverse("scheduling:reminder_settings"), {})
-    assert ReminderPreference.objects.get(user=user).muted_kinds == []
-
-
-# --- API ----------------------------------------------------------------------------------
-
-
-def api_url(training):
-    return f"/api/v1/trainings/{training.pk}/reminders"
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", ["lead_facilitator", "facilitator", "staff"])
-def test_api_reminders_for_facilitators_and_staff(client, world, role):
-    login(client, world, role)
-    response = client.get(api_url(world.training))
-    assert response.status_code == 200, response.content
-    rows = response.json()
-    expected = Reminder.objects.filter(training=world.training)
-    assert isinstance(rows, list)
-    assert len(rows) == expected.count() > 0
-    assert {row["id"] for row in rows} == set(expected.values_list("pk", flat=True))
-    for row in rows:
-        assert {"kind", "recipient", "send_at", "state"} <= set(row)
-        assert row["kind"] in ReminderKind.values
-        assert row["state"] in Reminder.State.values
-        datetime.datetime.fromisoformat(row["send_at"])
-    rco_row = next(r for r in rows if r["kind"] == ReminderKind.NOMINATION_DEADLINE)
-    assert rco_row["recipient"] == "Rashid RCO"
-    assert rco_row["state"] == "scheduled"
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("role", "status"), [
-    ("moderator", 403), ("rapporteur", 403), ("tech_support", 403), ("participant", 403),
-    ("rco_admin", 403), ("other_facilitator", 404), ("other_rco_admin", 404), ("no_role", 404)])
-def test_api_reminders_refused(client, world, role, status):
-    login(client, world, role)
-    response = client.get(api_url(world.training))
-    assert response.status_code == status
-    assert b"Rashid" not in response.content
-
-
-@pytest.mark.django_db
-def test_api_reminders_anonymous_and_missing(client, world):
-    assert client.get(api_url(world.training)).status_code == 401
-    login(client, world, "staff")
-    assert client.get(f"/api/v1/trainings/{world.training.pk + 10_000}/reminders"
-                      ).status_code == 404

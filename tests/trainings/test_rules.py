@@ -30,6 +30,10 @@ EXPECTED = {
     "trainings.view_audit": {"staff"} | FACILITATORS,
     "trainings.create_training": {"staff"},  # no object
     "trainings.edit_country_profile": {"staff", "rco_admin"} | FACILITATORS,  # object: "KE"
+    "trainings.view_outbox": {"staff"} | FACILITATORS,
+    # no object: the outbox across trainings, for staff and a facilitator of any training
+    # (the Ugandan facilitator too: they see their own training's messages there)
+    "trainings.view_outbox_all": {"staff", "other_facilitator"} | FACILITATORS,
 }
 CLOSED_DENIES = {"trainings.cancel_training", "trainings.manage_team", "trainings.nominate",
                  "trainings.withdraw_nomination", "trainings.decide_nominations"}
@@ -51,7 +55,7 @@ def fresh(user):
 
 def target(world, perm, training=None):
     training = training or world.training
-    if perm == "trainings.create_training":
+    if perm in ("trainings.create_training", "trainings.view_outbox_all"):
         return None
     if perm == "trainings.withdraw_nomination":
         return Nomination.objects.select_related("training").get(pk=world.nomination.pk)
@@ -132,9 +136,11 @@ def test_roles_follow_membership_changes(world):
 
     user = fresh(world.users["no_role"])
     assert not user.has_perm("trainings.view_training", world.training)
+    assert not user.has_perm("trainings.view_outbox_all")
     Membership.objects.create(training=world.training, user=user, role="facilitator")
     forget_roles(user)
     assert user.has_perm("trainings.change_training", world.training)
+    assert user.has_perm("trainings.view_outbox_all")
 
 
 @pytest.mark.django_db

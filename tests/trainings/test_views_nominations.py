@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from curriculum.models import Curriculum
-from mailer.models import OutgoingEmail
+from notifications.models import Message
 from tests.factories import UserFactory
 from tests.querycount import count_queries
 from trainings.csv_nominations import COLUMNS
@@ -233,7 +233,7 @@ def test_facilitator_bulk_approves_18_waitlists_2_and_cannot_approve_a_19th(clie
         n.pk for n in first}
     invitations = Invitation.objects.filter(training=training, kind=Invitation.Kind.PARTICIPANT)
     assert invitations.count() == 18
-    assert set(OutgoingEmail.objects.values_list("to", flat=True)) == {n.email for n in first}
+    assert set(Message.objects.values_list("address", flat=True)) == {n.email for n in first}
     assert "18 nominations approved" in client.get(response["Location"]).content.decode()
 
     response = client.post(url("decide", training),
@@ -242,17 +242,17 @@ def test_facilitator_bulk_approves_18_waitlists_2_and_cannot_approve_a_19th(clie
     waiting = Nomination.objects.filter(status=S.WAITLISTED).order_by("waitlist_position")
     assert [n.pk for n in waiting] == [n.pk for n in rest]
     assert [n.waitlist_position for n in waiting] == [1, 2]
-    assert OutgoingEmail.objects.filter(to__in=[n.email for n in rest]).count() == 2
+    assert Message.objects.filter(address__in=[n.email for n in rest]).count() == 2
 
     before = list(Nomination.objects.order_by("pk").values_list("pk", "status", "waitlist_position"))
-    emails_before = OutgoingEmail.objects.count()
+    emails_before = Message.objects.count()
     response = client.post(url("decide", training),
                            {"action": "approve", "nominations": [rest[0].pk]})
     assert response.status_code == 400
     problems = " ".join(alerts(response))
     assert "seats" in problems and "18" in problems
     assert list(Nomination.objects.order_by("pk").values_list("pk", "status", "waitlist_position")) == before
-    assert OutgoingEmail.objects.count() == emails_before
+    assert Message.objects.count() == emails_before
     assert Invitation.objects.filter(nomination=rest[0]).count() == 0
 
 
@@ -266,7 +266,7 @@ def test_decline_without_a_reason_is_an_error_at_the_reason_field(client, traini
     assert message and "reason" in message.lower()
     nomination.refresh_from_db()
     assert nomination.status == S.NOMINATED
-    assert OutgoingEmail.objects.count() == 0
+    assert Message.objects.count() == 0
 
 
 def test_decline_with_a_reason(client, training, lead, rco):
@@ -278,7 +278,7 @@ def test_decline_with_a_reason(client, training, lead, rco):
     nomination.refresh_from_db()
     assert (nomination.status, nomination.decision_reason, nomination.decided_by) == (
         S.DECLINED, "Not the right profile", lead)
-    assert set(OutgoingEmail.objects.values_list("to", flat=True)) == {nomination.email, rco.email}
+    assert set(Message.objects.values_list("address", flat=True)) == {nomination.email, rco.email}
 
 
 def test_decide_without_a_selection(client, training, lead):

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from ..changes import changed
 from ..models import AuditEntry, Invitation, Nomination, Training
-from ..signals import people_changed
 from . import audit, notify
 
 S = Nomination.Status
@@ -133,7 +133,7 @@ def approve(*, actor, nomination):
         _notify(nomination, "confirmed")
     else:  # the invitation email is the approval notice, with the link to accept
         _invite_to_seat(nomination, actor)
-    transaction.on_commit(lambda: people_changed.send(sender=Nomination, training=training))
+    changed(training, "people")
     return nomination
 
 
@@ -178,7 +178,7 @@ def decline(*, actor, nomination, reason):
     _notify(nomination, "declined", reason=reason)
     if freed:
         promote_from_waitlist(training=training, actor=actor)
-    transaction.on_commit(lambda: people_changed.send(sender=Nomination, training=training))
+    changed(training, "people")
     return nomination
 
 
@@ -202,7 +202,7 @@ def withdraw(*, actor, nomination, reason=""):
     _notify(nomination, "withdrawn", reason=nomination.decision_reason)
     if freed:
         promote_from_waitlist(training=training, actor=actor)
-    transaction.on_commit(lambda: people_changed.send(sender=Nomination, training=training))
+    changed(training, "people")
     return nomination
 
 
@@ -222,6 +222,7 @@ def confirm_seat(*, nomination, user):
     from ..rules import forget_roles
 
     forget_roles(user)
+    changed(nomination.training, "people")
     return nomination
 
 
@@ -249,6 +250,8 @@ def promote_from_waitlist(*, training, actor=None, skip=None):
                      changes={"offer_expires_at": [None, nomination.offer_expires_at.isoformat()]})
         _invite_to_seat(nomination, actor, expires_at=nomination.offer_expires_at)
         offered.append(nomination)
+    if offered:
+        changed(training, "people")
     return offered
 
 
@@ -274,6 +277,7 @@ def expire_offers(*, now=None):
                     context={"nomination": nomination, "training": nomination.training})
         trainings[nomination.training_id] = nomination.training
     for training in trainings.values():
+        changed(training, "people")
         promote_from_waitlist(training=training)
     return len(lapsed)
 

@@ -1,8 +1,8 @@
-"""Emails about trainings, queued through the mailer (delivered once, after commit)."""
+"""Emails about trainings, queued in the outbox (delivered once, after commit)."""
 
 from django.urls import reverse
 
-from mailer.services import queue_email
+from notifications.services import queue
 
 from ..models import CountryAdmin, Membership, Nomination, Role
 
@@ -22,8 +22,9 @@ def invitation_url(token):
 
 
 def send(*, key, to, template, context, recipient=None):
-    return queue_email(key=key, to=to, template=f"trainings/email/{template}",
-                       context=context, recipient=recipient)
+    """Queue a message of kind `template` (trainings/messages/<template>.py)."""
+    return queue(kind=template, key=key, address=to, context=context, recipient=recipient,
+                 training=context.get("training"))
 
 
 def country_admins(training):

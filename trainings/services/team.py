@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..changes import changed
 from ..models import ROLE_LIMITS, CountryAdmin, Invitation, Membership, Nomination, Role
 from ..rules import forget_roles
-from ..signals import people_changed
 from . import audit, notify
 
 INVITATION_DAYS = 7
@@ -150,7 +150,7 @@ def accept(*, invitation, user):
     audit.record(training=training, actor=user, action=action, obj=obj,
                  changes={"role": [None, invitation.role_label]})
     forget_roles(user)
-    transaction.on_commit(lambda: people_changed.send(sender=Invitation, training=training))
+    changed(training, "people")
     return invitation
 
 
@@ -179,4 +179,4 @@ def remove_member(*, actor, membership):
                  changes={"role": [membership.get_role_display(), None]})
     membership.delete()
     forget_roles(membership.user)
-    transaction.on_commit(lambda: people_changed.send(sender=Membership, training=training))
+    changed(training, "people")

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..changes import changed
 from ..models import Invitation, ScopingSurvey, Training
 from ..signals import training_cancelled, training_changed
 from ..timezones import default_time_zone
@@ -28,6 +29,7 @@ def create_training(*, actor, curriculum, **fields):
     training_changed.send(sender=Training, training=training, actor=actor, created=True,
                           changes={k: [None, v] for k, v in audit.snapshot(
                               training, EDITABLE_FIELDS).items()})
+    changed(training, "training")
     return training
 
 
@@ -54,6 +56,7 @@ def update_training(*, actor, training, data, time_zone_policy="keep_local"):
         promote_from_waitlist(training=training, actor=actor)
     training_changed.send(sender=Training, training=training, actor=actor, created=False,
                           changes=changes, time_zone_policy=time_zone_policy)
+    changed(training, "training")
     return training
 
 
@@ -102,4 +105,5 @@ def cancel_training(*, actor, training, reason):
                     template="training_cancelled", context={"training": training,
                                                             "url": notify.training_url(training)})
     training_cancelled.send(sender=Training, training=training, actor=actor)
+    changed(training, "training")
     return training

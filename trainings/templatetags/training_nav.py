@@ -20,3 +20,12 @@ def training_tabs(context, training):
         items.append({"label": tab.label, "url": reverse(tab.url_name, args=[training.pk]),
                       "active": active})
     return {"items": items}
+
+
+@register.simple_tag(takes_context=True)
+def may_see_outbox(context):
+    """Whether the navbar shows "Outbox": the `trainings.view_outbox_all` rule (staff, or a
+    facilitator of some training; one query, cached on the user for the request)."""
+    user = context.get("user")
+    return bool(user is not None and user.is_authenticated
+                and user.has_perm("trainings.view_outbox_all"))

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class MailerConfig(AppConfig):
-    name = "mailer"
-    verbose_name = "Outgoing email"

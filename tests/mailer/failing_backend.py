@@ -1,6 +1,0 @@
-from django.core.mail.backends.base import BaseEmailBackend
-
-
-class FailingBackend(BaseEmailBackend):
-    def send_messages(self, email_messages):
-        raise ConnectionError("SMTP down")
