@@ -27,6 +27,5 @@ def owns_item(user, item):
 # rapporteur and RCO admin their own; participants none.
 rules.add_perm("scheduling.view_checklist", is_staff | is_member | is_rco_admin)
 rules.add_perm("scheduling.change_checklist_item", is_staff | is_facilitator | owns_item)
-rules.add_perm("scheduling.view_reminders", is_staff | is_facilitator)
 
 __all__ = ["FACILITATORS", "RCO_ADMIN", "STAFF"]

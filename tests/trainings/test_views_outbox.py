@@ -712,3 +712,16 @@ def test_api_messages_anonymous_and_missing(client, world):
     login(client, world, "staff")
     assert client.get(f"/api/v1/trainings/{world.training.pk + 10_000}/messages"
                       ).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_invitations_one_time_link_is_never_shown_in_the_outbox(client, world):
+    token = "Abc123-_" * 5
+    link = f"https://training.example.org/invitations/{token}/"
+    message = add_message(world.training, kind="invitation", state=S.SENT,
+                          text=f"Accept here:\n{link}\n", html=f'<a href="{link}">Accept</a>')
+    login(client, world, "facilitator")
+    for url in (message_url(message), message_url(message) + "html/"):
+        page = client.get(url).content.decode()
+        assert token not in page
+    assert "one-time link hidden" in client.get(message_url(message)).content.decode()

@@ -8,6 +8,7 @@ trainings) the messages addressed to themselves. Ids of messages the viewer may 
 404, as a missing id does.
 """
 
+import re
 import urllib.parse
 
 from django.contrib import messages
@@ -175,9 +176,27 @@ def _any_message(request, message_pk):
     return message
 
 
+# An invitation link works once for whoever holds it: the outbox never shows it (the team
+# page's "Resend" makes a new one), so reading the outbox gives no way into a training.
+INVITATION_LINK = re.compile(r"/invitations/[A-Za-z0-9_-]{16,}/?")
+
+
+def _redacted(content):
+    for name in ("text", "html"):
+        if content.get(name):
+            content[name] = INVITATION_LINK.sub("/invitations/[one-time link hidden]/",
+                                                content[name])
+    return content
+
+
 def _content(message, kind):
-    """What the detail page shows: the stored content, or a preview built now for a message
-    whose content is built when it is sent."""
+    """What the detail page shows (invitation links hidden)."""
+    return _redacted(_built(message, kind))
+
+
+def _built(message, kind):
+    """The stored content, or a preview built now for a message whose content is built when
+    it is sent."""
     preview = not message.is_rendered or (
         kind.render_at_send and message.state in (S.SCHEDULED, S.SENDING))
     if not preview:
