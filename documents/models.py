@@ -37,6 +37,11 @@ class Document(models.Model):
     pages = models.PositiveSmallIntegerField(default=0)
     render_seconds = models.FloatField(default=0)
     error = models.TextField(blank=True)
+    # The lease (services.render): who is rendering this row and until when. A worker that
+    # dies stops renewing it; once it has expired the row may be taken back and rendered again.
+    claimed_by = models.CharField(max_length=120, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -45,6 +50,14 @@ class Document(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["training", "kind", "participant", "input_hash"])]
+        constraints = [
+            # Identical inputs give one row (a missing participant counts as equal to another
+            # missing one); a failed row does not count, so the same document can be asked again.
+            models.UniqueConstraint(
+                fields=["training", "kind", "participant", "input_hash"],
+                condition=~models.Q(state="failed"), nulls_distinct=False,
+                name="document_one_per_inputs"),
+        ]
 
     def __str__(self):
         who = f" – {self.participant.full_name}" if self.participant_id else ""

@@ -1,15 +1,30 @@
-"""Requesting and rendering documents, issuing and revoking certificates."""
+"""Requesting and rendering documents, issuing and revoking certificates.
 
+Rendering follows the lease discipline: a worker claims a row with a compare-and-swap that
+gives it the row until `claimed_until`, renews that lease from a heartbeat thread while it
+works, and writes its result only if it still holds the lease. A worker that dies stops
+renewing; once the lease has expired the row is taken back (by `request_document`, by the
+periodic `sweep` or by another render) and rendered again, at most `MAX_ATTEMPTS` times.
+"""
+
+import datetime
 import io
+import logging
+import os
+import socket
+import threading
 import time
+import uuid
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
+from config.background import enqueue, enqueue_on_commit
 from notes.models import GroupOutput
 from notes.outcome import extra_sections
 from notes.outputs import fields_of, shape_for
@@ -22,6 +37,47 @@ from .models import Certificate, Document
 
 K = Document.Kind
 S = Document.State
+
+logger = logging.getLogger(__name__)
+
+LEASE_SECONDS = 60.0          # how long a claim holds without a heartbeat (settings override it)
+MAX_ATTEMPTS = 3              # claims of one row before it is given up as failed
+QUEUED_GRACE_SECONDS = 30.0   # a row queued for longer may have lost its task: enqueue it again
+INTERRUPTED = f"Rendering was interrupted {MAX_ATTEMPTS} times"
+
+
+class LeaseLost(Exception):
+    """This worker no longer holds the row: another one took it over, or it was deleted."""
+
+
+def lease_seconds():
+    return float(getattr(settings, "DOCUMENT_LEASE_SECONDS", LEASE_SECONDS))
+
+
+def worker_id():
+    """Unique per claim: host, process and a random part (two claims never look alike)."""
+    return f"{socket.gethostname()[:60]}-{os.getpid()}-{uuid.uuid4().hex}"
+
+
+def _expired(now):
+    """Rendering, but nobody has renewed the lease (a row from before leases has none)."""
+    return Q(state=S.RENDERING) & (Q(claimed_until__lt=now) | Q(claimed_until__isnull=True))
+
+
+def _claimable(now):
+    return Q(state=S.QUEUED) | _expired(now)
+
+
+def _give_up(queryset, now):
+    """Rows that were claimed MAX_ATTEMPTS times and never finished become failed (CAS)."""
+    return queryset.filter(_claimable(now), attempts__gte=MAX_ATTEMPTS).update(
+        state=S.FAILED, error=INTERRUPTED, claimed_until=None, updated_at=timezone.now())
+
+
+def _requeue(queryset, now):
+    """An expired lease goes back to the queue (CAS: only if it is still expired)."""
+    return queryset.filter(_expired(now), attempts__lt=MAX_ATTEMPTS).update(
+        state=S.QUEUED, progress=0, claimed_by="", claimed_until=None, updated_at=timezone.now())
 
 
 def _outcome_extra(training):
@@ -95,8 +151,15 @@ def _hash_all_packs(training):
 
 @transaction.atomic
 def request_document(*, user, training, kind, participant=None):
-    """The document for these inputs: a ready one with the same input hash is returned as it
-    is; otherwise a row is queued and rendered in the background (after commit)."""
+    """The document for these inputs, never one that can no longer finish.
+
+    A ready row with the same input hash is returned as it is (one query); a queued or
+    rendering one too, unless its lease expired: then it is queued again and re-enqueued (or
+    marked failed after MAX_ATTEMPTS). A failed row is replaced by a new request. Identical
+    concurrent requests give one row (unique constraint; the loser of the race takes the
+    winner's row). The render is enqueued after commit, best-effort: a broker that is down
+    is logged, and the periodic sweep enqueues the row later.
+    """
     if kind not in K.values:
         raise ValidationError({"kind": "Unknown document kind."})
     needs_person = kind in (K.PACK, K.CERTIFICATE)
@@ -109,69 +172,201 @@ def request_document(*, user, training, kind, participant=None):
         raise ValidationError({"participant": "Not a confirmed participant of this training."})
     digest = _hash_all_packs(training) if kind == K.ALL_PACKS else \
         rendering.input_hash(kind, html_for(kind, training, participant))
-    existing = (Document.objects.filter(training=training, kind=kind, participant=participant,
-                                        input_hash=digest)
-                .exclude(state=S.FAILED).order_by("-created_at").first())
-    if existing is not None:
-        return existing
-    document = Document.objects.create(training=training, kind=kind, participant=participant,
-                                       input_hash=digest, requested_by=user)
+    key = {"training": training, "kind": kind, "participant": participant, "input_hash": digest}
     from .tasks import render_document
 
-    transaction.on_commit(lambda: render_document.delay(document.pk))
-    return document
+    for _round in range(4):
+        document = Document.objects.filter(**key).exclude(state=S.FAILED).first()
+        if document is None:
+            try:
+                with transaction.atomic():
+                    document = Document.objects.create(**key, requested_by=user)
+            except IntegrityError:
+                continue            # an identical request won the race: take its row
+            enqueue_on_commit(render_document, document.pk)
+            return document
+        if _keep_alive(document, render_document):
+            return document
+    raise RuntimeError(f"Could not settle the {kind} document of training {training.pk}.")
+
+
+def _keep_alive(document, render_document):
+    """True if `document` can still finish (re-queued and re-enqueued if its worker died);
+    False if it was given up or changed meanwhile (the caller looks again)."""
+    now = timezone.now()
+    if document.state == S.READY:
+        return True
+    if document.state == S.QUEUED:
+        if document.updated_at < now - datetime.timedelta(seconds=QUEUED_GRACE_SECONDS):
+            enqueue_on_commit(render_document, document.pk)   # its task may have been lost
+        return True
+    if document.claimed_until is not None and document.claimed_until >= now:
+        return True                                          # rendering, lease alive
+    this = Document.objects.filter(pk=document.pk)
+    if _requeue(this, now):
+        logger.warning("Document %s: the lease of %s expired; queued again (attempt %s of %s "
+                       "done).", document.pk, document.claimed_by or "a worker",
+                       document.attempts, MAX_ATTEMPTS)
+        document.state, document.progress, document.claimed_by = S.QUEUED, 0, ""
+        document.claimed_until = None
+        enqueue_on_commit(render_document, document.pk)
+        return True
+    if _give_up(this, now):
+        logger.warning("Document %s: %s; it is failed and asked for again.", document.pk,
+                       INTERRUPTED.lower())
+    return False
 
 
 def _claim(document_id):
-    with transaction.atomic():
-        document = (Document.objects.select_for_update(skip_locked=True)
-                    .filter(pk=document_id, state=S.QUEUED).first())
-        if document is None:
-            return None
-        document.state, document.progress = S.RENDERING, 5
-        document.save(update_fields=["state", "progress", "updated_at"])
-    return document
+    """Take the row for this worker (compare-and-swap): a queued row, or a rendering one
+    whose lease expired. Returns (document, me) or (None, me)."""
+    now, me = timezone.now(), worker_id()
+    claimed = (Document.objects.filter(_claimable(now), pk=document_id,
+                                       attempts__lt=MAX_ATTEMPTS)
+               .update(state=S.RENDERING, progress=5, error="", claimed_by=me,
+                       claimed_until=now + datetime.timedelta(seconds=lease_seconds()),
+                       attempts=F("attempts") + 1, updated_at=now))
+    if not claimed:
+        if _give_up(Document.objects.filter(pk=document_id), now):
+            logger.warning("Document %s: %s; marked failed.", document_id, INTERRUPTED.lower())
+        return None, me
+    document = (Document.objects.select_related("training", "participant", "requested_by")
+                .filter(pk=document_id, claimed_by=me).first())
+    return document, me
+
+
+def _mine(document, me):
+    return Document.objects.filter(pk=document.pk, claimed_by=me, state=S.RENDERING)
+
+
+def _heartbeat(document_id, me, stop, interval):
+    """Renew the lease every `interval` seconds until `stop` is set or the lease is lost."""
+    try:
+        while not stop.wait(interval):
+            try:
+                renewed = Document.objects.filter(
+                    pk=document_id, claimed_by=me, state=S.RENDERING).update(
+                    claimed_until=timezone.now() + datetime.timedelta(seconds=lease_seconds()))
+            except Exception:   # a database hiccup: try again at the next beat
+                logger.exception("Document %s: could not renew the lease.", document_id)
+                continue
+            if not renewed:
+                logger.warning("Document %s: the lease of %s is lost; its result will be "
+                               "discarded.", document_id, me)
+                return
+    finally:
+        connection.close()      # this thread's own connection
+
+
+def _progress(document, me, value):
+    if not _mine(document, me).update(progress=value):
+        raise LeaseLost
 
 
 def render(*, document_id):
-    """Render a queued document. Safe to call twice: only a queued row is claimed."""
-    document = _claim(document_id)
+    """Render a document if it can be claimed (queued, or rendering with an expired lease).
+
+    Safe to call twice and from any number of workers: only one holds the lease, and only
+    the holder's result is written. Returns True if this call made the file.
+    """
+    document, me = _claim(document_id)
     if document is None:
         return False
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(document.pk, me, stop, lease_seconds() / 3),
+                            name=f"document-{document.pk}-lease", daemon=True)
+    beat.start()
     started = time.perf_counter()
     try:
         if document.kind == K.ALL_PACKS:
-            content, pages = _zip_packs(document), 0
-            name = document.filename
+            content, pages = _zip_packs(document, me), 0
         else:
             html = html_for(document.kind, document.training, document.participant)
+            _progress(document, me, 30)
             content, pages = rendering.to_pdf(html)
-            name = document.filename
-        document.file.save(name, ContentFile(content), save=False)
-        document.size, document.pages = len(content), pages
-        document.state, document.progress = S.READY, 100
-        document.render_seconds = time.perf_counter() - started
-        document.save()
+        return _finish(document, me, content, pages, time.perf_counter() - started)
+    except LeaseLost:
+        logger.warning("Document %s: the lease of %s was lost while rendering; stopped.",
+                       document.pk, me)
+        return False
     except Exception as exc:
-        Document.objects.filter(pk=document.pk).update(state=S.FAILED, error=str(exc)[:2000])
+        _mine(document, me).update(state=S.FAILED, error=str(exc)[:2000], claimed_until=None,
+                                   updated_at=timezone.now())
         raise
+    finally:
+        stop.set()
+        beat.join(timeout=10)
+
+
+def _finish(document, me, content, pages, seconds):
+    """Store the file and mark the row ready, only if this worker still holds the lease."""
+    document.file.save(document.filename, ContentFile(content), save=False)
+    done = _mine(document, me).update(
+        file=document.file.name, size=len(content), pages=pages, state=S.READY, progress=100,
+        render_seconds=seconds, claimed_until=None, updated_at=timezone.now())
+    if not done:
+        document.file.delete(save=False)
+        raise LeaseLost
     return True
 
 
-def _zip_packs(document):
+def _ready_pack(pack, person):
+    """The pack, ready: rendered here through the same claim if it is free, else waited for
+    while another worker holds it (its lease expires if that worker dies, then it is ours)."""
+    deadline = time.monotonic() + lease_seconds() * (MAX_ATTEMPTS + 1) + 60
+    while pack.state != S.READY:
+        if not render(document_id=pack.pk):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"The pack of {person.full_name} took too long.")
+            time.sleep(0.5)
+        pack.refresh_from_db()
+        if pack.state == S.FAILED:
+            raise RuntimeError(f"The pack of {person.full_name} failed: {pack.error}")
+    return pack
+
+
+def _zip_packs(document, me):
     people = list(Nomination.objects.filter(training=document.training, status="confirmed")
                   .select_related("user").order_by("full_name"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for index, person in enumerate(people, start=1):
-            pack = request_document(user=document.requested_by, training=document.training,
-                                    kind=K.PACK, participant=person)
-            if pack.state != S.READY:
-                render(document_id=pack.pk)
-                pack.refresh_from_db()
+            pack = _ready_pack(request_document(user=document.requested_by,
+                                                training=document.training, kind=K.PACK,
+                                                participant=person), person)
             with pack.file.open("rb") as handle:
                 safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in person.full_name)
                 archive.writestr(f"{index:02d} {safe}.pdf", handle.read())
-            Document.objects.filter(pk=document.pk).update(
-                progress=5 + int(90 * index / max(len(people), 1)))
+            _progress(document, me, 5 + int(90 * index / max(len(people), 1)))
     return buffer.getvalue()
+
+
+def sweep(now=None, batch=500):
+    """Recover what a crash or a broker outage left behind (run every minute by beat).
+
+    Rendering rows with an expired lease go back to the queue (compare-and-swap) or, after
+    MAX_ATTEMPTS claims, become failed; queued rows older than QUEUED_GRACE_SECONDS (their
+    task may never have reached the broker) and the re-queued ones are enqueued again,
+    best-effort. Returns the counts.
+    """
+    from .tasks import render_document
+
+    now = now or timezone.now()
+    over = list(Document.objects.filter(_claimable(now), attempts__gte=MAX_ATTEMPTS)
+                .values_list("pk", flat=True)[:batch])
+    failed = _give_up(Document.objects.filter(pk__in=over), now) if over else 0
+    if failed:
+        logger.warning("Documents %s: %s; marked failed.", over, INTERRUPTED.lower())
+    requeued = []
+    for pk, claimed_by in (Document.objects.filter(_expired(now), attempts__lt=MAX_ATTEMPTS)
+                           .values_list("pk", "claimed_by")[:batch]):
+        if _requeue(Document.objects.filter(pk=pk), now):
+            logger.warning("Document %s: the lease of %s expired; queued again.", pk,
+                           claimed_by or "a worker")
+            requeued.append(pk)
+    stale = list(Document.objects.filter(
+        state=S.QUEUED, updated_at__lt=now - datetime.timedelta(seconds=QUEUED_GRACE_SECONDS))
+        .exclude(pk__in=requeued).values_list("pk", flat=True)[:batch])
+    enqueued = sum(enqueue(render_document, pk) for pk in requeued + stale)
+    return {"requeued": len(requeued), "stale": len(stale), "failed": failed,
+            "enqueued": enqueued}
