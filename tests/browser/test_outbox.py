@@ -51,3 +51,58 @@ def test_message_page_and_actions(page, live_server):
     assert again.bounding_box()["height"] >= 44
     assert Message.objects.get(pk=message.pk).state == Message.State.CANCELLED
     assert page.console_errors == []
+
+
+def test_a_lead_finds_the_outbox_by_clicking_and_cancels_a_reminder(page, live_server, tmp_path):
+    """From the login form, with no typed URL: dashboard → the training → Outbox tab →
+    filter → a reminder's preview → Cancel; then the navbar's Outbox across trainings. At
+    768x1024 and at desktop size."""
+    from django.db import transaction
+
+    from scheduling.messages import plan_training
+    from tests.factories import TEST_PASSWORD, UserFactory
+    from tests.scheduling.helpers import make_agenda
+    from trainings.models import Membership
+
+    training = make_agenda()
+    lead = UserFactory(email="lead@example.org", full_name="Lena Lead",
+                       time_zone="Europe/Zurich")
+    Membership.objects.create(training=training, user=lead, role=Role.LEAD_FACILITATOR)
+    with transaction.atomic():
+        plan_training(training=training)
+    screenshots = tmp_path
+
+    for width, height in ((768, 1024), (1280, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.context.clear_cookies()
+        page.goto("/accounts/login/")
+        page.get_by_label("Email", exact=True).fill(lead.email)
+        page.get_by_label("Password").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("link", name=training.title).first.click()
+        outbox_tab = page.get_by_role("link", name="Outbox", exact=True)
+        if not outbox_tab.first.is_visible():            # the tablet's collapsed menu
+            page.get_by_role("button", name="Toggle navigation").click()
+        page.locator("main").get_by_role("link", name="Outbox", exact=True).click()
+        page.get_by_label("Kind").select_option(label="Session starting in 24 hours")
+        page.get_by_role("button", name="Filter").click()
+        count = page.locator("#message-count")
+        assert count.inner_text() == "8 messages"          # the lead's 24 h reminders
+        first = page.locator("tbody tr").first
+        assert "EAT" in first.inner_text() and "CET" in first.inner_text()
+        page.screenshot(path=str(screenshots / f"outbox-{width}.png"), full_page=True)
+        if width == 768:
+            first.get_by_role("link").first.click()
+            assert page.get_by_text("Preview").first.is_visible()
+            frame = page.frame_locator("iframe")
+            assert "EAT" in frame.locator("body").inner_text()
+            page.screenshot(path=str(screenshots / "message-768.png"), full_page=True)
+            page.locator("iframe").screenshot(path=str(screenshots / "message-html.png"))
+            page.get_by_role("button", name="Cancel").first.click()
+            assert page.get_by_text("Cancelled.").is_visible()
+        assert page.console_errors == []
+    assert Message.objects.filter(training=training, kind="session_24h",
+                                  state=Message.State.CANCELLED).count() == 1
+    # across trainings, from the navbar
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Outbox").click()
+    assert "messages" in page.locator("#message-count").inner_text()
