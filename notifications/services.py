@@ -91,13 +91,13 @@ def sync_planned(*, training, kind_names, wanted, now=None):
     now = now or timezone.now()
     Training = apps.get_model("trainings", "Training")
     Training.objects.select_for_update().filter(pk=training.pk).first()
-    wanted = {p.key: p for p in wanted if p.send_at > now}
+    wanted = {p.key: p for p in wanted}
     existing = {m.key: m for m in Message.objects.select_for_update().filter(
         training=training, kind__in=kind_names)}
     logs, created, moved, cancelled = [], 0, 0, 0
     new_rows = [Message(training=training, kind=p.kind, key=p.key, address=p.address,
                         recipient=p.recipient, send_at=p.send_at, context=p.context)
-                for key, p in wanted.items() if key not in existing]
+                for key, p in wanted.items() if key not in existing and p.send_at > now]
     if new_rows:
         Message.objects.bulk_create(new_rows, ignore_conflicts=True)
         made = Message.objects.filter(key__in=[m.key for m in new_rows], state=S.SCHEDULED)
@@ -105,30 +105,53 @@ def sync_planned(*, training, kind_names, wanted, now=None):
             logs.append(log(message, "", S.SCHEDULED,
                             f"planned for {message.send_at:%Y-%m-%d %H:%M} UTC"))
             created += 1
-    for key, planned in wanted.items():
-        row = existing.get(key)
-        if row is None:
+    reason = "training cancelled" if getattr(training, "is_cancelled", False) \
+        else "no longer needed"
+    for key, row in existing.items():
+        planned = wanted.get(key)
+        change = _planned_change(row, planned, now, gone=reason)
+        if change is None:
             continue
-        if row.state == S.CANCELLED or (row.state == S.SCHEDULED and (
-                row.send_at != planned.send_at or row.context != planned.context)):
-            why = (f"re-planned from {row.send_at:%Y-%m-%d %H:%M} to "
-                   f"{planned.send_at:%Y-%m-%d %H:%M} UTC" if row.state == S.SCHEDULED
-                   else f"planned again for {planned.send_at:%Y-%m-%d %H:%M} UTC")
-            logs.append(log(row, row.state, S.SCHEDULED, why))
+        after, why = change
+        logs.append(log(row, row.state, after, why))
+        if after == S.CANCELLED:
+            row.state = S.CANCELLED
+            row.save(update_fields=["state", "updated_at"])
+            cancelled += 1
+        else:
             row.send_at, row.state, row.context = planned.send_at, S.SCHEDULED, planned.context
             row.address = planned.address
             row.save(update_fields=["send_at", "state", "context", "address", "updated_at"])
             moved += 1
-    reason = "training cancelled" if getattr(training, "is_cancelled", False) \
-        else "no longer needed"
-    for key, row in existing.items():
-        if key not in wanted and row.state == S.SCHEDULED:
-            row.state = S.CANCELLED
-            row.save(update_fields=["state", "updated_at"])
-            logs.append(log(row, S.SCHEDULED, S.CANCELLED, reason))
-            cancelled += 1
     MessageLog.objects.bulk_create(logs)
     return {"created": created, "moved": moved, "cancelled": cancelled}
+
+
+def _planned_change(row, planned, now, *, gone):
+    """What re-planning does to an existing row: None (leave it), or (new state, why).
+
+    Sent, sending and failed rows are history and stay. A scheduled row that is no longer
+    wanted is cancelled. One whose time moved is moved, unless the new time has already
+    passed: then a row that is due or retrying stays (it is on its way), and one still
+    waiting for a time that no longer holds is cancelled (a "tomorrow" email after the
+    session would mislead). A cancelled row wanted again in the future is planned again.
+    """
+    if planned is None:
+        return (S.CANCELLED, gone) if row.state == S.SCHEDULED else None
+    if row.state == S.CANCELLED:
+        if planned.send_at > now:
+            return S.SCHEDULED, f"planned again for {planned.send_at:%Y-%m-%d %H:%M} UTC"
+        return None
+    if row.state != S.SCHEDULED or (row.send_at == planned.send_at
+                                    and row.context == planned.context):
+        return None
+    if planned.send_at > now:
+        return S.SCHEDULED, (f"re-planned from {row.send_at:%Y-%m-%d %H:%M} to "
+                             f"{planned.send_at:%Y-%m-%d %H:%M} UTC")
+    if row.send_at <= now or row.attempts:
+        return None
+    return S.CANCELLED, (f"its time ({planned.send_at:%Y-%m-%d %H:%M} UTC) has passed after "
+                         f"a change")
 
 
 @transaction.atomic

@@ -267,3 +267,38 @@ def test_a_rolled_back_change_plans_nothing(world, django_capture_on_commit_call
         raise RuntimeError("the request failed after the change")
     assert callbacks == []
     assert list(Message.objects.order_by("pk").values_list("pk", "send_at", "state")) == before
+
+
+def test_re_planning_just_after_a_reminder_fell_due_does_not_cancel_it(world):
+    """The sweep runs once a minute: a change planned in between must leave the reminder
+    that is due (or retrying) on its way."""
+    training, people = world
+    due, retrying = Message.objects.filter(training=training, kind="session_24h").order_by(
+        "send_at")[:2]
+    moment = due.send_at + datetime.timedelta(seconds=30)      # due, not yet swept
+    retry_at = moment + datetime.timedelta(minutes=2)          # failed once, waiting
+    Message.objects.filter(pk=retrying.pk).update(attempts=1, send_at=retry_at)
+    with time_machine.travel(moment, tick=False):
+        plan_training(training=training)
+    assert Message.objects.get(pk=due.pk).state == "scheduled"
+    assert Message.objects.get(pk=due.pk).send_at == due.send_at
+    assert Message.objects.get(pk=retrying.pk).state == "scheduled"
+    assert Message.objects.get(pk=retrying.pk).send_at == retry_at
+
+
+def test_a_reminder_whose_time_passed_after_a_change_is_cancelled_not_sent_late(
+        world, django_capture_on_commit_callbacks):
+    """The training moves one week earlier, to days whose 24 h reminders are already past:
+    they are cancelled with the reason, not sent late."""
+    training, people = world
+    first = Message.objects.filter(training=training, kind="session_24h",
+                                   recipient=people["lead"]).order_by("send_at")[0]
+    moment = datetime.datetime(2027, 2, 22, 12, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        update_training(actor=people["lead"], training=training,
+                        data={"start_date": datetime.date(2027, 2, 22),
+                              "end_date": datetime.date(2027, 2, 25)})
+    first.refresh_from_db()
+    assert first.state == "cancelled"
+    assert "has passed" in first.log.last().why
