@@ -39,6 +39,7 @@ K = Document.Kind
 S = Document.State
 
 logger = logging.getLogger(__name__)
+RENDER = "documents.tasks.render_document"   # enqueued by name: tasks.py imports this module
 
 LEASE_SECONDS = 60.0          # how long a claim holds without a heartbeat (settings override it)
 MAX_ATTEMPTS = 3              # claims of one row before it is given up as failed
@@ -173,8 +174,6 @@ def request_document(*, user, training, kind, participant=None):
     digest = _hash_all_packs(training) if kind == K.ALL_PACKS else \
         rendering.input_hash(kind, html_for(kind, training, participant))
     key = {"training": training, "kind": kind, "participant": participant, "input_hash": digest}
-    from .tasks import render_document
-
     for _round in range(4):
         document = Document.objects.filter(**key).exclude(state=S.FAILED).first()
         if document is None:
@@ -183,14 +182,14 @@ def request_document(*, user, training, kind, participant=None):
                     document = Document.objects.create(**key, requested_by=user)
             except IntegrityError:
                 continue            # an identical request won the race: take its row
-            enqueue_on_commit(render_document, document.pk)
+            enqueue_on_commit(RENDER, document.pk)
             return document
-        if _keep_alive(document, render_document):
+        if _keep_alive(document):
             return document
     raise RuntimeError(f"Could not settle the {kind} document of training {training.pk}.")
 
 
-def _keep_alive(document, render_document):
+def _keep_alive(document):
     """True if `document` can still finish (re-queued and re-enqueued if its worker died);
     False if it was given up or changed meanwhile (the caller looks again)."""
     now = timezone.now()
@@ -198,7 +197,7 @@ def _keep_alive(document, render_document):
         return True
     if document.state == S.QUEUED:
         if document.updated_at < now - datetime.timedelta(seconds=QUEUED_GRACE_SECONDS):
-            enqueue_on_commit(render_document, document.pk)   # its task may have been lost
+            enqueue_on_commit(RENDER, document.pk)   # its task may have been lost
         return True
     if document.claimed_until is not None and document.claimed_until >= now:
         return True                                          # rendering, lease alive
@@ -209,7 +208,7 @@ def _keep_alive(document, render_document):
                        document.attempts, MAX_ATTEMPTS)
         document.state, document.progress, document.claimed_by = S.QUEUED, 0, ""
         document.claimed_until = None
-        enqueue_on_commit(render_document, document.pk)
+        enqueue_on_commit(RENDER, document.pk)
         return True
     if _give_up(this, now):
         logger.warning("Document %s: %s; it is failed and asked for again.", document.pk,
@@ -349,8 +348,6 @@ def sweep(now=None, batch=500):
     task may never have reached the broker) and the re-queued ones are enqueued again,
     best-effort. Returns the counts.
     """
-    from .tasks import render_document
-
     now = now or timezone.now()
     over = list(Document.objects.filter(_claimable(now), attempts__gte=MAX_ATTEMPTS)
                 .values_list("pk", flat=True)[:batch])
@@ -367,6 +364,6 @@ def sweep(now=None, batch=500):
     stale = list(Document.objects.filter(
         state=S.QUEUED, updated_at__lt=now - datetime.timedelta(seconds=QUEUED_GRACE_SECONDS))
         .exclude(pk__in=requeued).values_list("pk", flat=True)[:batch])
-    enqueued = sum(enqueue(render_document, pk) for pk in requeued + stale)
+    enqueued = sum(enqueue(RENDER, pk) for pk in requeued + stale)
     return {"requeued": len(requeued), "stale": len(stale), "failed": failed,
             "enqueued": enqueued}

@@ -26,9 +26,7 @@ def log(message, before, after, why, by=None):
 def nudge():
     """Ask a worker to deliver what is due, once the transaction commits (best-effort: the
     beat sweep delivers it anyway within a minute if the broker is down)."""
-    from .tasks import deliver_due
-
-    enqueue_on_commit(deliver_due)
+    enqueue_on_commit("notifications.tasks.deliver_due")
 
 
 def attachment(filename, content, mimetype):

@@ -34,15 +34,24 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every fixture (reference data, curricula, schedules, checklists, surveys) imported once
+    into the test database. Tests run in a transaction on top of it; pytest-django runs the
+    transactional tests (which empty the database when they end) after all the others, and
+    `tests.builders.seed_curriculum` imports again where one of them emptied it."""
+    from curriculum.services import import_all_fixtures
+
+    with django_db_blocker.unblock():
+        import_all_fixtures()
+
+
 @pytest.fixture
 def curriculum(db):
-    """The real curriculum of seed 000, imported from its fixture, with the reference data."""
-    from curriculum.importer import import_file
-    from curriculum.models import Curriculum
+    """The real curriculum of seed 000 with the reference data (imported once a session)."""
+    from tests.builders import seed_curriculum
 
-    import_file(REFERENCE_FILE)
-    import_file(CURRICULUM_FILE)
-    return Curriculum.objects.get(slug="remote-unct-training")
+    return seed_curriculum()
 
 
 @pytest.fixture

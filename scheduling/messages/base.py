@@ -92,6 +92,8 @@ class Reminder(Kind):
         context = {"reminder": message, "training": message.training,
                    "user": message.recipient}
         if message.context.get("slot"):
-            context["slot"] = Slot.objects.select_related("module").filter(
+            slot = Slot.objects.select_related("module").filter(
                 uid=message.context["slot"]).first()
+            context["slot"] = slot
+            context["where"] = slot.where(message.training) if slot else ""
         return context

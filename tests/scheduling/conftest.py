@@ -1,19 +1,21 @@
 """Fixtures for the agenda: the real curriculum with the Annex III schedule templates, a
 Kenyan training laid out as Option 2 (four mornings from Monday 1 March 2027) and its people.
 
-The curriculum is imported once per module (`curriculum_once`, kept in a transaction rolled
-back at the end of the module); `kenya` and the people around it are per test; `kenya_world`
-(one user per role) is also built once per module for the tests that walk many roles. Tests
-that need a transactional database must not use these fixtures."""
+The curriculum is imported once per test session (tests/conftest.py); `curriculum_once`
+keeps a module's shared rows in a transaction rolled back at the end of the module; `kenya`
+and the people around it are per test; `kenya_world` (one user per role) is also built once
+per module for the tests that walk many roles. Tests that need a transactional database
+must not use these fixtures."""
 
 import datetime
 
 import pytest
 from django.db import transaction
 
-from tests.conftest import CURRICULUM_FILE, FIXTURES, REFERENCE_FILE
+from tests.builders import seed_curriculum, training_with_agenda
+from tests.conftest import FIXTURES
 from tests.factories import UserFactory
-from trainings.models import CountryAdmin, Membership, Nomination, Role, Training
+from trainings.models import CountryAdmin, Membership, Nomination, Role
 
 SCHEDULES_FILE = FIXTURES / "schedules" / "annex-iii.yaml"
 KENYA = {"title": "Kenya", "country": "KE", "city": "Nairobi", "time_zone": "Africa/Nairobi",
@@ -23,23 +25,17 @@ KENYA = {"title": "Kenya", "country": "KE", "city": "Nairobi", "time_zone": "Afr
 
 
 def import_curriculum():
-    """The real curriculum (seed 000), its reference data and the Annex III templates."""
-    from curriculum.importer import import_file
-    from curriculum.models import Curriculum
-
-    import_file(REFERENCE_FILE)
-    import_file(CURRICULUM_FILE)
-    import_file(SCHEDULES_FILE)
-    return Curriculum.objects.get(slug="remote-unct-training")
+    """The real curriculum (seed 000) with every fixture (imported once a session)."""
+    return seed_curriculum()
 
 
 def make_training(curriculum, **fields):
-    """A training created directly (no signal) and laid out from its schedule option."""
-    from scheduling.services.layout import lay_out
-
-    training = Training.objects.create(curriculum=curriculum, **{**KENYA, **fields})
-    lay_out(actor=None, training=training)
-    return training
+    """A laid-out training through the one builder (tests/builders.py)."""
+    fields = {**KENYA, **fields}
+    return training_with_agenda(
+        option=fields.pop("schedule_option"), start=fields.pop("start_date"),
+        tz=fields.pop("time_zone"), country=fields.pop("country"), title=fields.pop("title"),
+        **fields)
 
 
 def add_member(training, role, **user_fields):

@@ -1,24 +1,12 @@
-import datetime
 
-from curriculum.models import Curriculum
-from curriculum.services import import_all_fixtures
 from scheduling.selectors import agenda_report, slots_of
-from scheduling.services import layout
 from scheduling.timeutils import local
-from trainings.models import Training
+from tests.builders import training_with_agenda
 
 
-def make_agenda(*, option="option-2", start=datetime.date(2027, 3, 1), tz="Africa/Nairobi",
-                country="KE", title="Kenya"):
-    if not Curriculum.objects.filter(slug="remote-unct-training").exists():
-        import_all_fixtures()
-    training = Training.objects.create(
-        curriculum=Curriculum.objects.get(slug="remote-unct-training"), title=title,
-        country=country, city="Nairobi", time_zone=tz, start_date=start,
-        end_date=start + datetime.timedelta(days=3), schedule_option=option,
-        meeting_link="https://teams.example.org/x", venue="Room 4")
-    layout.lay_out(actor=None, training=training)
-    return training
+def make_agenda(**fields):
+    """A training with an agenda: the one builder (tests/builders.py)."""
+    return training_with_agenda(**fields)
 
 
 def rows(training):

@@ -48,8 +48,8 @@ def test_a_day_on_a_kenyan_public_holiday_is_a_warning():
 
 def test_weekend_and_survey_dates_are_warnings():
     training = make_agenda()
-    ScopingSurvey.objects.create(training=training,
-                                 blocked_dates=[{"date": "2027-03-03", "label": "Budget day"}])
+    ScopingSurvey.objects.filter(training=training).update(
+        blocked_dates=[{"date": "2027-03-03", "label": "Budget day"}])
     editing.move_day(actor=None, training=training, from_day=datetime.date(2027, 3, 4),
                      to_day=datetime.date(2027, 3, 6))
     training.refresh_from_db()

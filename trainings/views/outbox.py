@@ -160,7 +160,7 @@ def outbox_all(request):
     context = _list_context(request, rows, selected, lambda m: reverse(
         "trainings:outbox_all_message", args=[m.pk]))
     context.update(trainings=list(trainings.only("pk", "title", "start_date")),
-                   across=True)
+                   across=True, sees_all=visible == Q())
     return render(request, "trainings/outbox.html", context)
 
 
