@@ -7,8 +7,10 @@ import io
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.browser.login import sign_in
+from tests.factories import UserFactory
 from trainings.models import Nomination
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,35 +66,29 @@ def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
 
     # Staff creates the training and invites a lead facilitator.
     page = new_page(browser, live_server)
-    page.goto("/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(staff.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    sign_in(page, staff)
     page.get_by_role("link", name="New training").click()
     page.get_by_label("Country").select_option("KE")
     page.get_by_label("City", exact=True).fill("Nairobi")
     page.get_by_label("Start date").fill(start.isoformat())
     page.get_by_label("End date").fill((start + datetime.timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Create training").click()
-    page.wait_for_load_state()
-    assert page.locator(".invalid-feedback").all_inner_texts() == []
     page.wait_for_url("**/team/")
-    training_url = page.url.replace("team/", "")
     page.get_by_label("Email", exact=True).fill("lead@example.org")
     page.get_by_label("Role", exact=True).select_option("lead_facilitator")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Invitation sent to lead@example.org").is_visible()
+    expect(page.get_by_text("Invitation sent to lead@example.org")).to_be_visible()
 
     # The lead facilitator accepts (creating an account) and invites an RCO admin and a moderator.
     lead = new_page(browser, live_server)
     sign_up_through(lead, link_in_last_email("lead@example.org", "Invitation"), "Lena Lead")
-    assert "Nairobi" in lead.content()
+    expect(lead.get_by_role("main")).to_contain_text("Nairobi")
     lead.get_by_role("link", name="Team", exact=True).click()
     for email, role in [("rco@example.org", "rco_admin"), ("mod@example.org", "moderator")]:
         lead.get_by_label("Email", exact=True).fill(email)
         lead.get_by_label("Role", exact=True).select_option(role)
         lead.get_by_role("button", name="Send invitation").click()
-        assert lead.get_by_text(f"Invitation sent to {email}").is_visible()
+        expect(lead.get_by_text(f"Invitation sent to {email}")).to_be_visible()
 
     # The RCO admin uploads 20 nominees with 2 bad rows: nothing is imported, errors shown.
     rco = new_page(browser, live_server)
@@ -101,37 +97,40 @@ def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
     rco.locator("input[name=file]").set_input_files(csv_file(nominees(bad=True)))
     rco.get_by_role("button", name="Upload nominees").click()
     errors = rco.locator("table.csv-errors tbody tr")
-    assert errors.count() == 2
-    assert "5" in errors.nth(0).inner_text() and "email" in errors.nth(0).inner_text()
-    assert "12" in errors.nth(1).inner_text() and "gender" in errors.nth(1).inner_text()
+    expect(errors).to_have_count(2)
+    expect(errors.nth(0)).to_contain_text("5")
+    expect(errors.nth(0)).to_contain_text("email")
+    expect(errors.nth(1)).to_contain_text("12")
+    expect(errors.nth(1)).to_contain_text("gender")
     assert Nomination.objects.count() == 0
     # ... fixes the file: 20 nominated.
     rco.locator("input[name=file]").set_input_files(csv_file(nominees()))
     rco.get_by_role("button", name="Upload nominees").click()
-    assert rco.get_by_text("20 nominees imported").is_visible()
+    expect(rco.get_by_text("20 nominees imported")).to_be_visible()
     assert Nomination.objects.filter(status="nominated").count() == 20
 
     # The facilitator approves 18 and waitlists 2.
-    lead.goto(training_url + "nominations/")
+    lead.get_by_role("link", name="Nominations", exact=True).click()
     boxes = lead.locator("input[name=nominations]")
+    expect(boxes).to_have_count(20)
     for i in range(18):
         boxes.nth(i).check()
     lead.get_by_label("Decision").select_option("approve")
     lead.get_by_role("button", name="Apply to selected").click()
-    assert lead.get_by_text("18 nominations approved").is_visible()
+    expect(lead.get_by_text("18 nominations approved")).to_be_visible()
     for row in lead.locator("tr[data-status=nominated] input[name=nominations]").all():
         row.check()
     lead.get_by_label("Decision").select_option("waitlist")
     lead.get_by_role("button", name="Apply to selected").click()
-    assert lead.get_by_text("2 nominations waitlisted").is_visible()
-    assert lead.locator("#seats-used").inner_text() == "18 of 18"
+    expect(lead.get_by_text("2 nominations waitlisted")).to_be_visible()
+    expect(lead.locator("#seats-used")).to_have_text("18 of 18")
 
     # One approved participant withdraws through the link in their email.
     approved = Nomination.objects.filter(status="approved").order_by("full_name").first()
     leaver = new_page(browser, live_server)
     leaver.goto(link_in_last_email(approved.email, "Your seat"))
     leaver.get_by_role("button", name="I cannot attend").first.click()
-    assert leaver.get_by_text("You declined the seat").is_visible()
+    expect(leaver.get_by_text("You declined the seat")).to_be_visible()
 
     # The first waitlisted person gets the offer email, accepts, and the roster is full again.
     first_waiting = Nomination.objects.filter(status="waitlisted").order_by(
@@ -141,9 +140,9 @@ def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
                     first_waiting.full_name)
     first_waiting.refresh_from_db()
     assert first_waiting.status == "confirmed"
-    lead.goto(training_url + "nominations/")
-    assert lead.locator("#seats-used").inner_text() == "18 of 18"
-    assert lead.locator("#waiting-count").inner_text() == "1"
+    lead.get_by_role("link", name="Nominations", exact=True).click()
+    expect(lead.locator("#seats-used")).to_have_text("18 of 18")
+    expect(lead.locator("#waiting-count")).to_have_text("1")
     # At tablet width the roster scrolls inside its table, never the whole page sideways.
     assert lead.evaluate("document.documentElement.scrollWidth") <= 768
     # The rejected upload answers 400 on purpose, which Chromium logs; nothing else may.

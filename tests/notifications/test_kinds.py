@@ -309,7 +309,6 @@ def test_session_24h_shows_the_room_time_and_the_recipients_time(world):
     assert slot.start == datetime.datetime(2027, 3, 1, 5, 45, tzinfo=datetime.UTC)
     assert "Mon 01 Mar 08:45 EAT (Africa/Nairobi)" in first.email.body
     assert "Mon 01 Mar 00:45 EST your time (America/New_York)" in first.email.body
-    assert '<p class="times"' in first.html
     assert "08:45 EAT" in first.html and "00:45 EST" in first.html
     for s in sent:   # every one, right for its instant
         start = Slot.objects.get(uid=s.row.context["slot"]).start

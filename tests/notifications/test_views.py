@@ -14,6 +14,7 @@ from notifications import kinds, services
 from notifications.delivery import deliver_due
 from notifications.models import Message, Preference
 from tests.factories import UserFactory
+from tests.html import links
 
 pytestmark = pytest.mark.django_db
 URL = "/notifications/settings/"
@@ -43,7 +44,7 @@ def person(client):
 def test_the_url_and_the_user_menu_link(client, person):
     assert reverse("notifications:settings") == URL
     page = client.get(reverse("trainings:dashboard")).content.decode()
-    assert f'<a class="nav-link" href="{URL}">Notification settings</a>' in page
+    assert ("Notification settings", URL) in links(page)
 
 
 def test_every_kind_is_listed_and_only_mutable_ones_can_be_turned_off(client, person):
