@@ -90,3 +90,13 @@ def page(browser, live_server):
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     yield page
     context.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that starts real worker processes must say so (`-m "not worker"` skips it)."""
+    unmarked = [item.nodeid for item in items
+                if {"worker", "workers"} & set(getattr(item, "fixturenames", ()))
+                and item.get_closest_marker("worker") is None]
+    if unmarked:
+        raise pytest.UsageError("Mark these real-worker tests with pytest.mark.worker: "
+                                + ", ".join(unmarked))

@@ -2,17 +2,15 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from notifications.models import Message
 
 from . import selectors
-from .models import Nomination, Training
-from .rules import PARTICIPANT, training_roles
-from .selectors import ROLE_LABELS
+from .models import Training
+from .rules import training_roles
+from .selectors import role_labels
+from .views.access import get_visible
 
 router = Router(tags=["trainings"])
 
@@ -54,11 +52,13 @@ class NomineeOut(Schema):
     prior_experience: str | None = None
     late: bool | None = None
     waitlist_position: int | None = None
+    offer_expires_at: datetime.datetime | None = None
     decision_reason: str | None = None
 
 
 class RosterOut(Schema):
     visibility: str
+    fields: list[str]
     capacity: int
     seats_used: int
     waiting: int
@@ -81,7 +81,7 @@ def _summary(training, roles):
         "schedule_option": training.schedule_option, "online_platform": training.online_platform,
         "status": training.status, "cancel_reason": training.cancel_reason,
         "capacity": training.capacity, "nomination_deadline": training.nomination_deadline,
-        "my_roles": sorted(ROLE_LABELS[r] for r in roles),
+        "my_roles": role_labels(roles),
     }
 
 
@@ -92,54 +92,30 @@ def list_trainings(request):
     return [_summary(t, roles[t.pk]) for t in trainings]
 
 
-def _person(nomination, full):
-    row = {"name": nomination.full_name, "un_entity": nomination.un_entity,
-           "status": nomination.status}
-    if full:
-        row.update(email=nomination.email, job_title=nomination.job_title,
-                   gender=nomination.gender, seniority=nomination.seniority,
-                   prior_experience=nomination.prior_experience, late=nomination.late,
-                   waitlist_position=nomination.waitlist_position,
-                   decision_reason=nomination.decision_reason)
-    return row
-
-
 @router.get("/{training_id}", response=TrainingDetailOut,
-            summary="A training with its team and roster (fields per the role matrix)")
+            summary="A training with its team and roster (people and fields per the role "
+                    "matrix: `roster.visibility` and `roster.fields`)")
 def get_training(request, training_id: int):
-    training = get_object_or_404(Training.objects.select_related("curriculum"), pk=training_id)
+    training = get_visible(request, Training.objects.select_related("curriculum"), pk=training_id)
     user = request.user
-    if not user.has_perm("trainings.view_training", training):
-        raise Http404("No training found.")
     roles = training_roles(user, training)
-    full = user.has_perm("trainings.view_personal_data", training)
+    emails = user.has_perm("trainings.view_personal_data", training)
     team = selectors.team(training)
     members = [{"name": str(m.user), "un_entity": m.user.un_entity,
-                "role": m.get_role_display(), "email": m.user.email if full else None}
+                "role": m.get_role_display(), "email": m.user.email if emails else None}
                for m in team["memberships"]]
     members += [{"name": str(a.user), "un_entity": a.user.un_entity, "role": "RCO admin",
-                 "email": a.user.email if full else None} for a in team["country_admins"]]
-    roster = selectors.roster(training)
-    if full:
-        visibility, people = "full", [_person(n, True) for n in roster["nominations"]]
-    elif user.has_perm("trainings.view_roster", training):
-        visibility = "names"
-        people = [_person(n, False) for n in roster["nominations"]
-                  if n.status in Nomination.SEAT_STATES]
-    elif PARTICIPANT in roles:
-        visibility = "self"
-        people = [_person(n, True) for n in roster["nominations"] if n.user_id == user.pk]
-    else:
-        visibility, people = "none", []
+                 "email": a.user.email if emails else None} for a in team["country_admins"]]
+    roster = selectors.roster_for(user, training)
+    seats = selectors.seats(training)
     return {
         **_summary(training, roles), "meeting_link": training.meeting_link,
         "venue": training.venue, "team": members,
-        "roster": {"visibility": visibility, "capacity": training.capacity,
-                   "seats_used": roster["seats_used"], "waiting": len(roster["waiting"]),
-                   "people": people},
+        "roster": {"visibility": roster.level, "fields": list(roster.fields),
+                   "capacity": training.capacity, "seats_used": seats["seats_used"],
+                   "waiting": seats["waiting"],
+                   "people": [roster.data(n) for n in roster.rows]},
     }
-
-
 
 
 class MessageOut(Schema):
@@ -160,11 +136,8 @@ MAX_MESSAGES = 200
             summary="The training's outbox: every message and its state (facilitators and "
                     "staff); `limit` (at most 200) and `offset` page through it")
 def messages(request, training_id: int, limit: int = 50, offset: int = 0):
-    training = get_object_or_404(Training, pk=training_id)
-    if not request.user.has_perm("trainings.view_training", training):
-        raise Http404("No training found.")
-    if not request.user.has_perm("trainings.view_outbox", training):
-        raise PermissionDenied("The outbox is for facilitators and staff.")
+    training = get_visible(request, Training.objects, "trainings.view_outbox",
+                           reason="The outbox is for facilitators and staff.", pk=training_id)
     limit, offset = max(1, min(limit, MAX_MESSAGES)), max(0, offset)
     rows = (Message.objects.filter(training=training).select_related("recipient")
             .only("pk", "kind", "address", "recipient__full_name", "recipient__email",

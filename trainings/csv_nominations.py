@@ -1,19 +1,29 @@
-"""Read a CSV of nominees: all rows valid or nothing, errors by row and column."""
+"""Read a CSV of nominees: all rows valid or nothing, errors by row and column.
+
+This module knows the file (size, encoding, delimiter, header, the labels people type in a
+spreadsheet) and rows repeated within it. Whether a nominee is valid (required fields,
+lengths, choices, an address already nominated) is decided by `forms.NominationForm`, the
+one validation of a nominee, with its messages: every row goes through it."""
 
 import csv
 import io
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
+from .forms import NominationForm
 from .models import Nomination
 
 MAX_BYTES = 5 * 1024 * 1024
-EMAIL_MAX = Nomination._meta.get_field("email").max_length
 MAX_ROWS = 10_000
-COLUMNS = ["name", "email", "un_entity", "job_title", "gender", "seniority",
-           "prior_migration_experience", "note"]
-REQUIRED = ["name", "email", "un_entity"]
+SNIFF_CHARS = 4096
+# column of the file -> field of the nominee, in the template's order
+FIELDS = {"name": "full_name", "email": "email", "un_entity": "un_entity",
+          "job_title": "job_title", "gender": "gender", "seniority": "seniority",
+          "prior_migration_experience": "prior_experience", "note": "note"}
+COLUMNS = list(FIELDS)
+COLUMN_OF = {field: column for column, field in FIELDS.items()}
+# the columns the header must have: the fields the form requires
+REQUIRED = [column for column, field in FIELDS.items() if NominationForm().fields[field].required]
 TEMPLATE_ROWS = [
     ["Amina Njoroge", "amina.njoroge@un.org", "IOM", "Programme Officer", "female", "mid",
      "some", ""],
@@ -22,25 +32,29 @@ TEMPLATE_ROWS = [
 ]
 
 
-def _choices(enum):
+def _labels(field, **aliases):
+    """What people type for a choice (the value, the label, the label's first words) ->
+    the value. Anything else goes to the form as typed, which refuses it."""
     lookup = {}
-    for value, label in enum.choices:
+    for value, label in Nomination._meta.get_field(field).choices:
         lookup[value.lower()] = value
         lookup[label.lower()] = value
         lookup[label.split(" (")[0].lower()] = value
-    return lookup
+    return {**lookup, **aliases}
 
 
-GENDERS = _choices(Nomination.Gender)
-GENDERS.update({"f": "female", "m": "male", "woman": "female", "man": "male"})
-SENIORITIES = _choices(Nomination.Seniority)
-SENIORITIES.update({"mid-level": "mid", "middle": "mid"})
-EXPERIENCES = _choices(Nomination.Experience)
-EXPERIENCES.update({"no": "none", "yes": "some"})
+LABELS = {
+    "gender": _labels("gender", f="female", m="male", woman="female", man="male"),
+    "seniority": _labels("seniority", **{"mid-level": "mid", "middle": "mid"}),
+    "prior_experience": _labels("prior_experience", no="none", yes="some"),
+}
 
 
-class CsvError(Exception):
+class CsvError(ValidationError):
     """A problem with the file as a whole (not CSV, too large, wrong encoding, header)."""
+
+    def __str__(self):
+        return self.message
 
 
 def template_csv():
@@ -55,29 +69,33 @@ def _normalise_header(name):
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def read(uploaded, *, existing_emails):
-    """Return (rows, errors). rows are dicts ready for Nomination; errors are
-    (row number, column, message) with row numbers as a spreadsheet shows them."""
+def _text(uploaded):
     if uploaded.size > MAX_BYTES:
         raise CsvError(f"The file is {uploaded.size / 1_048_576:.1f} MB; the limit is "
                        f"{MAX_BYTES // 1_048_576} MB.")
-    name = (uploaded.name or "").lower()
-    if not name.endswith(".csv"):
+    if not (uploaded.name or "").lower().endswith(".csv"):
         raise CsvError("Upload a .csv file (in Excel: File › Save As › CSV UTF-8).")
     raw = uploaded.read()
-    if b"\x00" in raw[:4096]:
+    if b"\x00" in raw[:SNIFF_CHARS]:
         raise CsvError("This is not a CSV text file (it looks like a spreadsheet or binary "
                        "file). Save it as CSV UTF-8 and upload again.")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CsvError(f"The file is not UTF-8 encoded (byte {exc.start}). In Excel choose "
                        "“CSV UTF-8 (comma delimited)”.") from exc
+
+
+def _reader(text):
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(text[:SNIFF_CHARS], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    return csv.reader(io.StringIO(text), dialect)
+
+
+def _columns(reader):
+    """{column: its index in the file}, from the header row."""
     try:
         header = [_normalise_header(h) for h in next(reader)]
     except StopIteration as exc:
@@ -90,65 +108,58 @@ def read(uploaded, *, existing_emails):
     if unknown:
         raise CsvError("Unknown column(s): " + ", ".join(unknown) + ". Expected: "
                        + ", ".join(COLUMNS) + ".")
-    index = {name: header.index(name) for name in COLUMNS if name in header}
+    return {name: header.index(name) for name in COLUMNS if name in header}
 
-    rows, errors, seen = [], [], {}
-    for line_number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(rows) + len(errors) >= MAX_ROWS:
-            raise CsvError(f"More than {MAX_ROWS} rows; split the file.")
 
-        def cell(column, values=values):
-            i = index.get(column)
-            return values[i].strip() if i is not None and i < len(values) else ""
-
-        row_errors = []
-        data = {
-            "full_name": cell("name"), "email": cell("email").lower(),
-            "un_entity": cell("un_entity"), "job_title": cell("job_title"),
-            "note": cell("note"),
-        }
-        for column in REQUIRED:
-            if not cell(column):
-                row_errors.append((line_number, column, "is required"))
-        if data["email"]:
-            try:
-                validate_email(data["email"])
-            except ValidationError:
-                row_errors.append((line_number, "email", f"“{data['email']}” is not an email address"))
-            else:
-                if len(data["email"]) > EMAIL_MAX:
-                    row_errors.append((line_number, "email",
-                                       f"is longer than {EMAIL_MAX} characters"))
-                elif data["email"] in existing_emails:
-                    row_errors.append((line_number, "email",
-                                       f"{data['email']} is already nominated for this training"))
-                elif data["email"] in seen:
-                    row_errors.append((line_number, "email",
-                                       f"{data['email']} also appears on row {seen[data['email']]}"))
-                seen.setdefault(data["email"], line_number)
-        for column, lookup, field, default in [
-            ("gender", GENDERS, "gender", Nomination.Gender.UNDISCLOSED),
-            ("seniority", SENIORITIES, "seniority", ""),
-            ("prior_migration_experience", EXPERIENCES, "prior_experience", ""),
-        ]:
-            value = cell(column)
-            if not value:
-                data[field] = default
-            elif value.lower() in lookup:
-                data[field] = lookup[value.lower()]
-            else:
-                allowed = ", ".join(sorted(set(lookup.values())))
-                row_errors.append((line_number, column, f"“{value}” is not one of: {allowed}"))
-        for column, field, limit in [("name", "full_name", 200), ("un_entity", "un_entity", 100),
-                                     ("job_title", "job_title", 200)]:
-            if len(data[field]) > limit:
-                row_errors.append((line_number, column, f"is longer than {limit} characters"))
-        if row_errors:
-            errors.extend(row_errors)
-        else:
-            rows.append(data)
-    if not rows and not errors:
+def _lines(reader):
+    """(row number as a spreadsheet shows it, cells) of the rows that are not blank."""
+    lines = []
+    for number, values in enumerate(reader, start=2):
+        if any(v.strip() for v in values):
+            lines.append((number, values))
+            if len(lines) > MAX_ROWS:
+                raise CsvError(f"More than {MAX_ROWS} rows; split the file.")
+    if not lines:
         raise CsvError("The file has a header but no nominee rows.")
+    return lines
+
+
+def _form_data(values, index):
+    data = {}
+    for column, field in FIELDS.items():
+        i = index.get(column)
+        value = values[i].strip() if i is not None and i < len(values) else ""
+        data[field] = LABELS[field].get(value.lower(), value) if field in LABELS else value
+    return data
+
+
+def _check(number, data, *, form, seen):
+    """(cleaned nominee or None, [(row, column, message)]) for one row: the nominee form's
+    verdict, plus an address already on an earlier row of the file."""
+    cleaned, form_errors = form.check(data)
+    errors = [(number, COLUMN_OF.get(field, ""), " ".join(messages))
+              for field, messages in form_errors.items()]
+    if "email" not in form_errors:
+        email = form.cleaned_data["email"]
+        if email in seen:
+            errors.append((number, "email", f"{email} also appears on row {seen[email]}"))
+        seen.setdefault(email, number)
+    errors.sort(key=lambda error: COLUMNS.index(error[1]) if error[1] in COLUMNS else -1)
+    return (None if errors else cleaned), errors
+
+
+def read(uploaded, *, existing_emails):
+    """Return (rows, errors). rows are the cleaned fields of each nominee, ready for
+    Nomination; errors are (row number, column, message) with row numbers as a spreadsheet
+    shows them. `existing_emails`: the addresses already nominated for the training
+    ({email: status} or a set)."""
+    reader = _reader(_text(uploaded))
+    index = _columns(reader)
+    form = NominationForm(existing=existing_emails)
+    rows, errors, seen = [], [], {}
+    for number, values in _lines(reader):
+        row, row_errors = _check(number, _form_data(values, index), form=form, seen=seen)
+        errors.extend(row_errors)
+        if row is not None:
+            rows.append(row)
     return rows, errors

@@ -143,6 +143,20 @@ class CountryAdmin(models.Model):
         return f"{self.user} – RCO admin, {self.country.name}"
 
 
+class NominationQuerySet(models.QuerySet):
+    def holding_seats(self, now=None):
+        """The nominations that count against the capacity at `now`: approved and confirmed
+        people, and waitlisted people whose offer is still open. The one definition of a
+        seat (`Nomination.holds_seat` is the same rule for one row already loaded)."""
+        now = now or timezone.now()
+        return self.filter(Q(status__in=Nomination.SEAT_STATES)
+                           | Q(status=Nomination.Status.WAITLISTED, offer_expires_at__gt=now))
+
+    def seated(self):
+        """Approved and confirmed people: those in the room (open offers excluded)."""
+        return self.filter(status__in=Nomination.SEAT_STATES)
+
+
 class Nomination(models.Model):
     class Status(models.TextChoices):
         NOMINATED = "nominated", "Nominated"
@@ -168,8 +182,14 @@ class Nomination(models.Model):
         SOME = "some", "Some"
         EXTENSIVE = "extensive", "Extensive"
 
-    # States that hold a seat. A waitlisted person with an open offer holds one too.
+    # States that hold a seat. A waitlisted person with an open offer holds one too
+    # (`Nomination.objects.holding_seats(now)`).
     SEAT_STATES = (Status.APPROVED, Status.CONFIRMED)
+    # States no decision or withdrawal changes any more.
+    FINAL_STATES = (Status.DECLINED, Status.WITHDRAWN)
+    # What the person nominating gives (the form, the CSV import and the audit log use it).
+    NOMINEE_FIELDS = ("full_name", "email", "un_entity", "job_title", "gender", "seniority",
+                      "prior_experience", "note")
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="nominations")
     full_name = models.CharField(max_length=200)
@@ -195,6 +215,8 @@ class Nomination(models.Model):
                              on_delete=models.SET_NULL, related_name="nominations")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = NominationQuerySet.as_manager()
+
     class Meta:
         ordering = ["training", "full_name"]
         constraints = [
@@ -209,10 +231,21 @@ class Nomination(models.Model):
     def __str__(self):
         return f"{self.full_name} ({self.get_status_display()})"
 
+    def offer_open_at(self, now=None):
+        return (self.status == self.Status.WAITLISTED and self.offer_expires_at is not None
+                and self.offer_expires_at > (now or timezone.now()))
+
     @property
     def has_open_offer(self):
-        return (self.status == self.Status.WAITLISTED and self.offer_expires_at is not None
-                and self.offer_expires_at > timezone.now())
+        return self.offer_open_at()
+
+    def holds_seat(self, now=None):
+        """`NominationQuerySet.holding_seats` for this row."""
+        return self.status in self.SEAT_STATES or self.offer_open_at(now)
+
+    @property
+    def is_final(self):
+        return self.status in self.FINAL_STATES
 
 
 class Invitation(models.Model):

@@ -11,28 +11,57 @@ PARTICIPANT = "participant"
 FACILITATORS = {Role.LEAD_FACILITATOR, Role.FACILITATOR}
 
 
+def _roles_cache(user):
+    # Attribute access (not __dict__) so that request.user, a lazy proxy, shares the cache
+    # with the user object the rules receive.
+    cache = getattr(user, "_training_roles", None)
+    if cache is None:
+        cache = {}
+        user._training_roles = cache
+    return cache
+
+
+def roles_by_training(user, trainings):
+    """{training id: frozenset of roles} for many trainings in three queries: membership
+    roles, plus staff, rco_admin and participant. The results are cached on the user for
+    the request, so the rules asked about these trainings afterwards ask nothing more."""
+    if not user.is_authenticated:
+        return {t.pk: frozenset() for t in trainings}
+    ids = [t.pk for t in trainings]
+    roles = {pk: set() for pk in ids}
+    for training_id, role in Membership.objects.filter(user=user, training__in=ids).values_list(
+            "training_id", "role"):
+        roles[training_id].add(role)
+    countries = set(CountryAdmin.objects.filter(user=user).values_list("country", flat=True))
+    seated = set(Nomination.objects.filter(user=user, training__in=ids,
+                                           status=Nomination.Status.CONFIRMED)
+                 .values_list("training_id", flat=True))
+    for training in trainings:
+        if user.is_staff:
+            roles[training.pk].add(STAFF)
+        if training.country.code in countries:
+            roles[training.pk].add(RCO_ADMIN)
+        if training.pk in seated:
+            roles[training.pk].add(PARTICIPANT)
+    found = {pk: frozenset(r) for pk, r in roles.items()}
+    _roles_cache(user).update(found)
+    return found
+
+
 def training_roles(user, training):
-    """All roles `user` holds on `training`: membership roles, plus staff, rco_admin and
-    participant. Cached on the user object for the request."""
+    """All roles `user` holds on `training` (see `roles_by_training`), cached on the user
+    object for the request."""
     if not user.is_authenticated or training is None:
         return frozenset()
-    cache = user.__dict__.setdefault("_training_roles", {})
+    cache = _roles_cache(user)
     if training.pk not in cache:
-        roles = set(Membership.objects.filter(training=training, user=user)
-                    .values_list("role", flat=True))
-        if user.is_staff:
-            roles.add(STAFF)
-        if CountryAdmin.objects.filter(user=user, country=training.country).exists():
-            roles.add(RCO_ADMIN)
-        if Nomination.objects.filter(training=training, user=user,
-                                     status=Nomination.Status.CONFIRMED).exists():
-            roles.add(PARTICIPANT)
-        cache[training.pk] = frozenset(roles)
+        roles_by_training(user, [training])
     return cache[training.pk]
 
 
 def forget_roles(user):
-    user.__dict__.pop("_training_roles", None)
+    if getattr(user, "_training_roles", None) is not None:
+        del user._training_roles
     if getattr(user, "_outbox_trainings", None) is not None:
         del user._outbox_trainings
 
@@ -69,6 +98,12 @@ def is_the_nominee(user, nomination):
             and nomination.user_id == user.pk)
 
 
+@rules.predicate
+def is_undecided_or_seated(user, nomination):
+    """Not yet declined or withdrawn: there is still something to withdraw."""
+    return nomination is not None and not nomination.is_final
+
+
 is_member = holds(*Role.values)
 is_facilitator = holds(*FACILITATORS)
 is_lead = holds(Role.LEAD_FACILITATOR)
@@ -85,13 +120,28 @@ rules.add_perm("trainings.change_training", is_staff | is_facilitator)
 rules.add_perm("trainings.cancel_training", (is_staff | is_lead) & is_open)
 rules.add_perm("trainings.manage_team", (is_staff | is_lead) & is_open)
 rules.add_perm("trainings.nominate", is_rco_admin & is_open)
-rules.add_perm("trainings.withdraw_nomination", (is_rco_admin | is_the_nominee) & is_open)
+rules.add_perm("trainings.withdraw_nomination",
+               (is_rco_admin | is_the_nominee) & is_open & is_undecided_or_seated)
 rules.add_perm("trainings.decide_nominations", (is_staff | is_facilitator) & is_open)
-# personal data: full for staff, facilitators and the country's RCO admins (their nominees);
-# names and UN entity for the moderator and rapporteurs; participants see only themselves.
-rules.add_perm("trainings.view_roster",
-               is_staff | is_facilitator | is_in_room_team | is_rco_admin)
-rules.add_perm("trainings.view_personal_data", is_staff | is_facilitator | is_rco_admin)
+
+# The roster ("see participants' personal data"). `selectors.roster_for` gives each user the
+# first level of ROSTER_LEVELS they hold, and the page, its CSV export and the API print
+# that and nothing else:
+#   full:  every nomination, every field (staff, facilitators, the country's RCO admins,
+#          whose "own nominees" are every nomination in their country);
+#   names: name, UN entity and status of the people in the room (moderators, rapporteurs);
+#   self:  their own nomination, every field (participants);
+#   none:  nothing (technical support, liaison).
+can_see_personal_data = is_staff | is_facilitator | is_rco_admin
+can_see_names = can_see_personal_data | is_in_room_team
+rules.add_perm("trainings.view_personal_data", can_see_personal_data)
+rules.add_perm("trainings.view_roster_names", can_see_names)
+rules.add_perm("trainings.view_own_nomination", is_participant)
+# the roster page and its export: anyone who sees some of it
+rules.add_perm("trainings.view_roster", can_see_names | is_participant)
+ROSTER_LEVELS = (("full", "trainings.view_personal_data"),
+                 ("names", "trainings.view_roster_names"),
+                 ("self", "trainings.view_own_nomination"))
 rules.add_perm("trainings.edit_survey", is_staff | is_facilitator | is_rco_admin)
 rules.add_perm("trainings.view_audit", is_staff | is_facilitator)
 # the outbox (every message of the training, its content and log; send now, cancel, resend)

@@ -20,7 +20,3 @@ def default_time_zone(country_code):
     """The first zone listed for the country (its capital's zone for single-zone countries)."""
     zones = _zones_by_country().get(str(country_code).upper(), [])
     return zones[0] if zones else "UTC"
-
-
-def zones_for(country_code):
-    return list(_zones_by_country().get(str(country_code).upper(), []))

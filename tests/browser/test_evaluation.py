@@ -2,21 +2,23 @@
 facilitator sees aggregates only, and nothing while fewer than 5 have answered."""
 
 import pytest
+from playwright.sync_api import expect
 
 from evaluation import services
+from tests.browser.login import sign_in
 from tests.evaluation.helpers import answers, evaluated_training
-from tests.factories import TEST_PASSWORD
 from trainings.models import Training
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
+def open_evaluation(page, training):
+    """The training's Evaluation tab, from the dashboard or from a page of the training."""
+    page.wait_for_load_state()
+    nav = page.get_by_role("navigation", name="Training sections")
+    if nav.count() == 0:                      # on the dashboard: open the training first
+        page.get_by_role("link", name=training.title).first.click()
+    nav.get_by_role("link", name="Evaluation", exact=True).click()
 
 
 def fill_survey(page, text):
@@ -25,20 +27,20 @@ def fill_survey(page, text):
     for area in page.locator("textarea").all():
         area.fill(text)
     page.get_by_role("button", name="Send my answers").click()
-    page.get_by_text("Thank you: your answers are saved.").wait_for()
+    expect(page.get_by_text("Thank you: your answers are saved.")).to_be_visible()
 
 
 def test_participant_answers_and_facilitator_sees_only_aggregates(page, browser, live_server):
     training, facilitator, people = evaluated_training(participants=6, status="planning")
     participant = people[0]
-    sign_in(page, participant.email)
-    page.goto(f"/trainings/{training.pk}/evaluation/")
+    sign_in(page, participant)
+    open_evaluation(page, training)
     page.locator(".survey-list li", has_text="Before the training").get_by_role("link",
                                                                                name="Answer").click()
     fill_survey(page, "my-private-expectation-123")
 
     Training.objects.filter(pk=training.pk).update(status=Training.Status.COMPLETED)
-    page.goto(f"/trainings/{training.pk}/evaluation/")
+    open_evaluation(page, training)
     page.locator(".survey-list li", has_text="Closing evaluation").get_by_role("link",
                                                                               name="Answer").click()
     fill_survey(page, "my-private-remark-456")
@@ -54,24 +56,25 @@ def test_participant_answers_and_facilitator_sees_only_aggregates(page, browser,
     errors = []
     fac.on("console", lambda m: m.type == "error" and errors.append(m.text))
     fac.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(fac, facilitator.email)
-    fac.goto(f"/trainings/{training.pk}/evaluation/results/")
+    sign_in(fac, facilitator)
+    open_evaluation(fac, training)
+    fac.get_by_role("link", name="Results", exact=True).click()
     block = fac.locator(".result-block", has_text="Closing evaluation")
-    assert "4 of 6 responded" in block.inner_text()
-    assert block.locator(".hidden-results").is_visible()
-    assert block.locator("svg").count() == 0
+    expect(block).to_contain_text("4 of 6 responded")
+    expect(block).to_contain_text("Results appear when at least 5 people have answered")
+    expect(block.get_by_role("img")).to_have_count(0)
 
     services.respond(user=people[4], training=training, survey=closing, data=data)
     fac.reload()
     block = fac.locator(".result-block", has_text="Closing evaluation")
-    assert "5 of 6 responded" in block.inner_text()
-    charts = block.locator("svg[role=img]")
-    assert charts.count() == 4                       # relevance, delivery, facilitation, platform
-    assert charts.first.locator("title").text_content() == "Relevance of the content to your work"
+    expect(block).to_contain_text("5 of 6 responded")
+    charts = block.get_by_role("img")
+    expect(charts).to_have_count(4)                  # relevance, delivery, facilitation, platform
+    expect(block.get_by_role("img", name="Relevance of the content to your work")).to_be_visible()
     assert "Rating 4: 1" in charts.first.locator("desc").text_content()
-    body = fac.locator("main").inner_text()
-    assert "my-private-remark-456" not in body
-    assert "my-private-expectation-123" not in body
+    main = fac.get_by_role("main")
+    expect(main).not_to_contain_text("my-private-remark-456")
+    expect(main).not_to_contain_text("my-private-expectation-123")
     assert errors == []
     assert fac.evaluate("document.documentElement.scrollWidth") <= 768
     context.close()

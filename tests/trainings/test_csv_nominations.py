@@ -414,3 +414,99 @@ def test_late_flag_follows_the_nomination_deadline(actor, start_in_days, late):
     assert training.nomination_deadline == timezone.localdate() + datetime.timedelta(days=start_in_days - 21)
     import_csv(actor=actor, training=training, uploaded=upload(csv_text(good_rows(3))))
     assert list(Nomination.objects.filter(training=training).values_list("late", flat=True)) == [late] * 3
+
+
+# --- one validation: the CSV reader says what the nomination form says --------------------------
+
+FORM_FIELD = {"name": "full_name", "email": "email", "un_entity": "un_entity",
+              "job_title": "job_title", "gender": "gender", "seniority": "seniority",
+              "prior_migration_experience": "prior_experience", "note": "note"}
+
+
+def form_errors(training, **values):
+    """The errors of the page's nomination form for a nominee with `values` (others valid)."""
+    from trainings.forms import NominationForm
+
+    data = {"full_name": "A", "email": "a@un.org", "un_entity": "IOM", "job_title": "",
+            "gender": "female", "seniority": "", "prior_experience": "", "note": "", **values}
+    form = NominationForm(data, training=training)
+    assert not form.is_valid()
+    return form.errors
+
+
+def csv_errors(**cells):
+    row = dict(zip(COLUMNS, ["A", "a@un.org", "IOM", "", "female", "", "", ""], strict=True))
+    row.update(cells)
+    rows, errors = read(csv_text([[row[c] for c in COLUMNS]]))
+    assert rows == []
+    return {column: message for _, column, message in errors}
+
+
+def _max_length(field):
+    return Nomination._meta.get_field(field).max_length
+
+
+@pytest.mark.parametrize("column", ["name", "un_entity", "job_title"])
+def test_a_too_long_cell_gets_the_forms_message(training, column):
+    field = FORM_FIELD[column]
+    value = "x" * (_max_length(field) + 1)
+    assert csv_errors(**{column: value}) == {
+        column: " ".join(form_errors(training, **{field: value})[field])}
+
+
+def test_a_too_long_email_gets_the_forms_message(training):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"
+    assert len(email) > _max_length("email")
+    assert csv_errors(email=email) == {"email": " ".join(form_errors(training, email=email)["email"])}
+
+
+@pytest.mark.parametrize("column", ["name", "email", "un_entity"])
+def test_a_missing_required_cell_gets_the_forms_message(training, column):
+    field = FORM_FIELD[column]
+    assert csv_errors(**{column: ""}) == {column: " ".join(form_errors(training, **{field: ""})[field])}
+
+
+@pytest.mark.parametrize("column", ["gender", "seniority", "prior_migration_experience"])
+def test_an_unknown_choice_gets_the_forms_message(training, column):
+    field = FORM_FIELD[column]
+    assert csv_errors(**{column: "robot"}) == {
+        column: " ".join(form_errors(training, **{field: "robot"})[field])}
+
+
+def test_an_address_already_nominated_gets_the_forms_message(training, actor):
+    Nomination.objects.create(training=training, full_name="Earlier", email="a@un.org",
+                              un_entity="IOM", status=Nomination.Status.WAITLISTED)
+    with pytest.raises(CsvRowErrors) as info:
+        import_csv(actor=actor, training=training,
+                   uploaded=upload(csv_text([["A", "A@UN.org", "IOM", "", "", "", "", ""]])))
+    assert [message for _, _, message in info.value.rows] == form_errors(training)["email"]
+    assert "(waitlisted)" in info.value.rows[0][2]
+
+
+def test_the_reader_writes_no_limit_of_its_own():
+    """No max length (or other number of the model's fields) is written in the reader: the
+    form, built from the model, holds them."""
+    import tokenize
+    from pathlib import Path
+
+    source = Path(csv_nominations.__file__).read_text()
+    limits = {_max_length(f) for f in Nomination.NOMINEE_FIELDS if _max_length(f)}
+    assert limits >= {100, 200, 254}
+    numbers = {int(tok.string.replace("_", "")) for tok in
+               tokenize.generate_tokens(io.StringIO(source).readline)
+               if tok.type == tokenize.NUMBER and tok.string.replace("_", "").isdigit()}
+    assert numbers & limits == set()
+    assert "max_length" not in source
+    assert "validate_email" not in source and "is required" not in source
+
+
+def test_the_reader_follows_the_forms_limit(monkeypatch):
+    """Tighten the form's limit and the reader refuses by it: the rule has one place."""
+    from django.core.validators import MaxLengthValidator
+
+    from trainings.forms import NominationForm
+
+    field = NominationForm.base_fields["un_entity"]
+    others = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    monkeypatch.setattr(field, "validators", [*others, MaxLengthValidator(5)])
+    assert csv_errors(un_entity="UNHCR-X") == {"un_entity": "is longer than 5 characters"}

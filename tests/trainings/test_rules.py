@@ -24,8 +24,14 @@ EXPECTED = {
     # object: someone else's nomination on T (own nominations: see the tests below)
     "trainings.withdraw_nomination": {"rco_admin"},
     "trainings.decide_nominations": {"staff"} | FACILITATORS,
-    "trainings.view_roster": {"staff", "moderator", "rapporteur", "rco_admin"} | FACILITATORS,
+    # the roster page and its export: anyone who sees some of the roster (participants see
+    # their own nomination there); the levels below are what selectors.roster_for uses
+    "trainings.view_roster": {"staff", "moderator", "rapporteur", "rco_admin", "participant"}
+    | FACILITATORS,
     "trainings.view_personal_data": {"staff", "rco_admin"} | FACILITATORS,
+    "trainings.view_roster_names": {"staff", "moderator", "rapporteur", "rco_admin"}
+    | FACILITATORS,
+    "trainings.view_own_nomination": {"participant"},
     "trainings.edit_survey": {"staff", "rco_admin"} | FACILITATORS,
     "trainings.view_audit": {"staff"} | FACILITATORS,
     "trainings.create_training": {"staff"},  # no object

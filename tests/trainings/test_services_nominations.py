@@ -179,3 +179,54 @@ def test_emails_are_queued_once_even_if_delivery_runs_twice(training, lead, nomi
     assert email.state == Message.State.SENT      # sent by the on-commit nudge
     assert deliver_due() == 0                     # a second delivery finds nothing to send
     assert len(mail.outbox) == 1
+
+
+def test_nominate_validates_through_the_nomination_form(training, rco):
+    """The service refuses what the form refuses, with the form's words (no second copy of
+    the rules): a too-long name, an unknown choice."""
+    from trainings.forms import NominationForm
+
+    data = {"full_name": "x" * 201, "email": "long@example.org", "un_entity": "IOM",
+            "gender": "robot"}
+    with pytest.raises(ValidationError) as excinfo:
+        services.nominate(actor=rco, training=training, data=data)
+    form = NominationForm(data, training=training)
+    assert not form.is_valid()
+    assert excinfo.value.message_dict == {k: list(v) for k, v in form.errors.items()}
+    assert excinfo.value.message_dict["full_name"] == ["is longer than 200 characters"]
+    assert Nomination.objects.count() == 0
+
+
+def test_nominate_fills_what_the_caller_left_out(training, rco):
+    nomination = services.nominate(actor=rco, training=training, data={
+        "full_name": " Amina ", "email": " Amina@UN.org ", "un_entity": "IOM"})
+    assert (nomination.full_name, nomination.email, nomination.gender, nomination.job_title) == (
+        "Amina", "amina@un.org", Nomination.Gender.UNDISCLOSED, "")
+
+
+def test_withdrawing_an_offer_holder_offers_the_seat_to_the_next(make_training, lead,
+                                                                 nominate_many):
+    """An open offer holds a seat (holding_seats): giving it up frees it."""
+    small = make_training(capacity=1)
+    (seated,) = nominate_many(small, 1, status=S.APPROVED)
+    first, second = nominate_many(small, 2, status=S.WAITLISTED, start=1)
+    services.withdraw(actor=lead, nomination=seated)
+    first.refresh_from_db()
+    assert first.has_open_offer
+    services.withdraw(actor=lead, nomination=first)
+    second.refresh_from_db()
+    assert second.has_open_offer
+
+
+def test_cancelling_tells_offer_holders_too(make_training, lead, nominate_many):
+    from notifications.models import Message
+    from trainings.services.training import cancel_training
+
+    small = make_training(capacity=1)
+    (seated,) = nominate_many(small, 1, status=S.APPROVED)
+    (waiting,) = nominate_many(small, 1, status=S.WAITLISTED, start=1)
+    services.withdraw(actor=lead, nomination=seated)
+    cancel_training(actor=lead, training=small, reason="No venue")
+    told = set(Message.objects.filter(kind="training_cancelled").values_list("address", flat=True))
+    assert waiting.email in told
+    assert seated.email not in told  # withdrawn: no longer holds a seat

@@ -26,7 +26,8 @@ VIEWERS = set(ROLES)
 FACILITATORS = {"lead_facilitator", "facilitator"}
 CHANGE = {"staff"} | FACILITATORS
 LEAD = {"staff", "lead_facilitator"}
-ROSTER = {"staff", "moderator", "rapporteur", "rco_admin"} | FACILITATORS
+# the roster page and its export (a participant sees their own nomination there)
+ROSTER = {"staff", "moderator", "rapporteur", "rco_admin", "participant"} | FACILITATORS
 EDITORS = {"staff", "rco_admin"} | FACILITATORS  # survey and country profile
 RCO = {"rco_admin"}
 

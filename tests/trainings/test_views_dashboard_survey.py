@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from trainings.models import CountryProfile, Invitation, Membership, Nomination, Role
+from tests.html import links, text_of
+from trainings.models import CountryProfile, Invitation, Membership, Nomination, Role, Training
 from trainings.services import team
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,19 @@ def test_dashboard_hides_trainings_of_others(client, training, make_training):
     html = client.get(reverse("trainings:dashboard")).content.decode()
     assert "Uganda training" in html
     assert training.title not in html
+
+
+def test_completed_trainings_stay_reachable_from_the_dashboard(client, make_training):
+    """A facilitator opens last month's results by clicking, not by typing a URL."""
+    done = make_training(title="Accra – done", status=Training.Status.COMPLETED)
+    other = make_training(title="Not mine – done", status=Training.Status.COMPLETED)
+    facilitator = UserFactory()
+    Membership.objects.create(training=done, user=facilitator, role=Role.FACILITATOR)
+    client.force_login(facilitator)
+    html = client.get(reverse("trainings:dashboard")).content.decode()
+    assert ("Accra – done", done.get_absolute_url()) in links(html)
+    assert "Completed trainings" in text_of(html)
+    assert other.title not in html
 
 
 PAYLOADS = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>',
@@ -89,3 +103,43 @@ def test_user_text_is_escaped_on_the_roster(client, training, lead, rco):
     html = client.get(reverse("trainings:nominations", args=[training.pk])).content.decode()
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;" in html
+
+
+def test_dashboard_next_actions_follow_the_rules(client, training, lead, nominate_many):
+    """A facilitator who is not the lead decides nominations but does not manage the team;
+    a moderator does neither (the dashboard asks the rules, not a list of roles)."""
+    nominate_many(training, 2)
+    team.invite(actor=lead, training=training, email="mod@example.org",
+                kind=Invitation.Kind.TEAM, role=Role.MODERATOR)
+    facilitator, moderator = UserFactory(), UserFactory()
+    Membership.objects.create(training=training, user=facilitator, role=Role.FACILITATOR)
+    Membership.objects.create(training=training, user=moderator, role=Role.MODERATOR)
+    client.force_login(facilitator)
+    html = client.get(reverse("trainings:dashboard")).content.decode()
+    assert "2 nominations to decide" in html and "invitation pending" not in html
+    client.force_login(moderator)
+    html = client.get(reverse("trainings:dashboard")).content.decode()
+    assert "to decide" not in html and "invitation pending" not in html
+
+
+@pytest.mark.parametrize("role,edit,cancel", [
+    (Role.LEAD_FACILITATOR, True, True), (Role.FACILITATOR, True, False),
+    (Role.MODERATOR, False, False), (Role.TECH_SUPPORT, False, False)])
+def test_overview_offers_the_actions_the_role_allows(client, training, role, edit, cancel):
+    user = UserFactory()
+    Membership.objects.create(training=training, user=user, role=role)
+    client.force_login(user)
+    html = client.get(reverse("trainings:detail", args=[training.pk])).content.decode()
+    assert ("Edit details" in html) is edit
+    assert ("Change status" in html) is edit
+    assert ("Cancel training" in html) is cancel
+
+
+def test_overview_of_a_cancelled_training_offers_no_change(client, training, lead):
+    from trainings.services.training import cancel_training
+
+    cancel_training(actor=lead, training=training, reason="No venue")
+    client.force_login(lead)
+    html = client.get(reverse("trainings:detail", args=[training.pk])).content.decode()
+    assert "Edit details" not in html and "Cancel training" not in html
+    assert "No venue" in html

@@ -383,3 +383,46 @@ def test_moderator_export_has_only_name_entity_and_status(client, training, mode
 def test_export_is_refused_to_people_without_a_role(client, training):
     client.force_login(UserFactory())
     assert client.get(url("export", training)).status_code == 404
+
+
+# --- withdrawing -----------------------------------------------------------------------------------
+
+
+def test_the_withdraw_page_says_whether_a_seat_frees_up(client, training, rco):
+    made = {n.status: n for n in make_nominations(training, 3,
+                                                  statuses=(S.APPROVED, S.NOMINATED, S.WAITLISTED))}
+    approved, nominated, waiting = made[S.APPROVED], made[S.NOMINATED], made[S.WAITLISTED]
+    Nomination.objects.filter(pk=waiting.pk).update(
+        offer_expires_at=timezone.now() + datetime.timedelta(hours=3))
+    client.force_login(rco)
+    seat = "The seat goes to the first person on the waiting list"
+    for nomination, frees in [(approved, True), (nominated, False), (waiting, True)]:
+        html = client.get(reverse("trainings:withdraw", args=[training.pk, nomination.pk])
+                          ).content.decode()
+        assert (seat in html) is frees, nomination.status
+
+
+def test_nothing_left_to_withdraw_offers_no_withdraw(client, training, rco):
+    made = {n.status: n for n in make_nominations(training, 2, statuses=(S.DECLINED, S.NOMINATED))}
+    declined, nominated = made[S.DECLINED], made[S.NOMINATED]
+    client.force_login(rco)
+    html = client.get(url("nominations", training)).content.decode()
+    assert reverse("trainings:withdraw", args=[training.pk, nominated.pk]) in html
+    assert reverse("trainings:withdraw", args=[training.pk, declined.pk]) not in html
+    response = client.post(reverse("trainings:withdraw", args=[training.pk, declined.pk]),
+                           {"reason": "x"})
+    assert response.status_code == 403
+    declined.refresh_from_db()
+    assert declined.status == S.DECLINED
+
+
+def test_a_participant_who_withdraws_lands_on_the_dashboard(client, training):
+    user = UserFactory()
+    nomination = Nomination.objects.create(training=training, full_name="Pat", email=user.email,
+                                           un_entity="IOM", status=S.CONFIRMED, user=user)
+    client.force_login(user)
+    response = client.post(reverse("trainings:withdraw", args=[training.pk, nomination.pk]),
+                           {"reason": "Cannot travel"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("trainings:dashboard")
+    assert client.get(response["Location"]).status_code == 200

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from notifications.services import queue
 
-from ..models import CountryAdmin, Membership, Nomination, Role
+from ..models import CountryAdmin, Membership, Nomination
 
 
 def _url(path):
@@ -38,11 +38,6 @@ def team_and_country(training):
     return users
 
 
-def facilitators(training):
-    return [m.user for m in Membership.objects.filter(
-        training=training, role__in=[Role.LEAD_FACILITATOR, Role.FACILITATOR]
-    ).select_related("user")]
-
-
 def seat_holders(training):
-    return Nomination.objects.filter(training=training, status__in=Nomination.SEAT_STATES)
+    """Everyone holding a seat now, open offers included (`holding_seats`)."""
+    return Nomination.objects.filter(training=training).holding_seats().select_related("user")

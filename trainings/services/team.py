@@ -1,6 +1,7 @@
+"""The team of a training: invitations to a role (team or RCO admin), accepting any
+invitation, removing a member. Seats are `seats.py`; links are `invitations.py`."""
+
 import datetime
-import hashlib
-import secrets
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -9,38 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..changes import changed
-from ..models import ROLE_LIMITS, CountryAdmin, Invitation, Membership, Nomination, Role
+from ..models import ROLE_LIMITS, CountryAdmin, Invitation, Membership, Role
 from ..rules import forget_roles
-from . import audit, notify
-
-INVITATION_DAYS = 7
-
-
-def hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def find_invitation(token):
-    return (Invitation.objects.select_related("training", "nomination", "invited_by")
-            .filter(token_hash=hash_token(token)).first())
-
-
-def _new_token(invitation, *, expires_at):
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = hash_token(token)
-    invitation.expires_at = expires_at
-    invitation.sent_at = timezone.now()
-    return token
-
-
-def _send_invitation(invitation, token):
-    notify.send(
-        key=f"invitation:{invitation.pk}:{invitation.token_hash[:16]}", to=invitation.email,
-        template="invitation_offer" if invitation.nomination and invitation.nomination.status ==
-        Nomination.Status.WAITLISTED else "invitation",
-        context={"invitation": invitation, "training": invitation.training,
-                 "url": notify.invitation_url(token)},
-    )
+from . import audit, invitations, seats
+from .invitations import (  # noqa: F401 - re-exported for callers of this module
+    INVITATION_DAYS,
+    find_invitation,
+    hash_token,
+)
 
 
 def _check_role_limit(training, role, *, pending_too):
@@ -58,10 +35,7 @@ def _check_role_limit(training, role, *, pending_too):
                                        "(members and pending invitations)."})
 
 
-@transaction.atomic
-def invite(*, actor, training, email, kind, role="", nomination=None, expires_at=None):
-    """Create and email a single-use invitation. Returns (invitation, token)."""
-    email = email.strip().lower()
+def _check_new_role(training, email, kind, role):
     if kind == Invitation.Kind.TEAM:
         if role not in Role.values:
             raise ValidationError({"role": "Choose a role."})
@@ -69,26 +43,22 @@ def invite(*, actor, training, email, kind, role="", nomination=None, expires_at
             raise ValidationError({"email": f"{email} is already {Role(role).label.lower()} "
                                             "of this training."})
         _check_role_limit(training, role, pending_too=True)
-    elif kind == Invitation.Kind.RCO_ADMIN:
+    elif kind == Invitation.Kind.RCO_ADMIN and CountryAdmin.objects.filter(
+            user__email=email, country=training.country).exists():
+        raise ValidationError({"email": f"{email} is already an RCO admin for "
+                                        f"{training.country.name}."})
+
+
+@transaction.atomic
+def invite(*, actor, training, email, kind, role="", nomination=None, expires_at=None):
+    """Create and email a single-use invitation. Returns (invitation, token). Seats are
+    offered through `seats.invite_to_seat`."""
+    email = email.strip().lower()
+    if kind == Invitation.Kind.RCO_ADMIN:
         role = ""
-        if CountryAdmin.objects.filter(user__email=email, country=training.country).exists():
-            raise ValidationError({"email": f"{email} is already an RCO admin for "
-                                            f"{training.country.name}."})
-    pending = Invitation.objects.filter(
-        training=training, email=email, kind=kind, role=role, nomination=nomination,
-        accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
-    if pending.exists():
-        raise ValidationError({"email": f"An invitation to {email} for this role is already "
-                                        "pending; resend it instead."})
-    invitation = Invitation(training=training, kind=kind, role=role, nomination=nomination,
-                            email=email, invited_by=actor)
-    token = _new_token(invitation, expires_at=expires_at or
-                       timezone.now() + datetime.timedelta(days=INVITATION_DAYS))
-    invitation.save()
-    audit.record(training=training, actor=actor, action="invitation sent", obj=invitation,
-                 changes={"email": [None, email], "role": [None, invitation.role_label]})
-    _send_invitation(invitation, token)
-    return invitation, token
+    _check_new_role(training, email, kind, role)
+    return invitations.issue(actor=actor, training=training, email=email, kind=kind, role=role,
+                             nomination=nomination, expires_at=expires_at)
 
 
 @transaction.atomic
@@ -99,12 +69,12 @@ def resend(*, actor, invitation):
     expires_at = timezone.now() + datetime.timedelta(days=INVITATION_DAYS)
     if invitation.nomination and invitation.nomination.offer_expires_at:
         expires_at = invitation.nomination.offer_expires_at
-    token = _new_token(invitation, expires_at=expires_at)
+    token = invitations.new_token(invitation, expires_at=expires_at)
     invitation.revoked_at = None
     invitation.save()
     audit.record(training=invitation.training, actor=actor, action="invitation resent",
                  obj=invitation)
-    _send_invitation(invitation, token)
+    invitations.send(invitation, token)
     return invitation, token
 
 
@@ -140,9 +110,7 @@ def accept(*, invitation, user):
         obj, _ = CountryAdmin.objects.get_or_create(user=user, country=training.country)
         action = "RCO admin added"
     else:
-        from .nominations import confirm_seat
-
-        obj = confirm_seat(nomination=invitation.nomination, user=user)
+        obj = seats.accept_seat(invitation=invitation, user=user)
         action = "participant confirmed"
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

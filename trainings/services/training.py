@@ -6,7 +6,7 @@ from ..changes import changed
 from ..models import Invitation, ScopingSurvey, Training
 from ..signals import training_cancelled, training_changed
 from ..timezones import default_time_zone
-from . import audit, notify
+from . import audit, notify, seats
 
 EDITABLE_FIELDS = [
     "title", "country", "city", "time_zone", "start_date", "end_date", "schedule_option",
@@ -51,9 +51,7 @@ def update_training(*, actor, training, data, time_zone_policy="keep_local"):
     audit.record(training=training, actor=actor, action="training changed", obj=training,
                  changes=changes)
     if "capacity" in changes:
-        from .nominations import promote_from_waitlist
-
-        promote_from_waitlist(training=training, actor=actor)
+        seats.promote_from_waitlist(training=training, actor=actor)
     training_changed.send(sender=Training, training=training, actor=actor, created=False,
                           changes=changes, time_zone_policy=time_zone_policy)
     changed(training, "training")

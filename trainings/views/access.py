@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404
 
 from ..models import Training
 
+ROLE_DOES_NOT_ALLOW = "Your role on this training does not allow this."
+
 
 def get_training(request, pk, perm="trainings.view_training"):
     """The training if the user may see it (404 otherwise: ids leak nothing), and 403 if
@@ -19,3 +21,31 @@ def get_training(request, pk, perm="trainings.view_training"):
 def require(request, perm, obj):
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied("Your role on this training does not allow this.")
+
+
+def get_visible(request, queryset, perm=None, *, reason=ROLE_DOES_NOT_ALLOW, training_of=None,
+                **lookup):
+    """One object of `queryset` (a training, or anything that belongs to one), checked the way
+    `get_training` checks a training, for views and the API alike (django-ninja answers
+    Http404 with 404 and the project's handler answers PermissionDenied with 403):
+
+    - no such object, or its training is not visible to the user: Http404, the same answer
+      for both, so an id leaks nothing;
+    - visible, but the user may not do `perm`: PermissionDenied with the human `reason`.
+
+    The training is the object itself, its `.training`, or `training_of(obj)`. `perm` is
+    checked on the object when it carries `.training` (rules such as "owns this checklist
+    item" look at the object), and on the training when `training_of` is given."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        training = None
+    elif training_of is not None:
+        training = training_of(obj)
+    else:
+        training = obj if isinstance(obj, Training) else obj.training
+    if training is None or not request.user.has_perm("trainings.view_training", training):
+        raise Http404(f"No {queryset.model._meta.verbose_name} found.")
+    if perm is not None and not request.user.has_perm(
+            perm, training if training_of is not None else obj):
+        raise PermissionDenied(reason)
+    return obj

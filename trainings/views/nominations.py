@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import csv_nominations, selectors
 from ..forms import CsvUploadForm, DecisionForm, NominationForm, WithdrawForm
 from ..models import Nomination
+from ..rules import forget_roles
 from ..services import nominations as services
 from .access import get_training, require
 
@@ -19,10 +21,10 @@ def _page(request, training, **forms):
     can_decide = user.has_perm("trainings.decide_nominations", training)
     context = {
         "training": training,
-        "roster": selectors.roster(training),
+        "seats": selectors.seats(training),
+        "roster": selectors.roster_for(user, training),
         "can_nominate": can_nominate,
         "can_decide": can_decide,
-        "personal_data": user.has_perm("trainings.view_personal_data", training),
         "nomination_form": forms.get("nomination_form") or (
             NominationForm(training=training) if can_nominate else None),
         "csv_form": forms.get("csv_form") or (CsvUploadForm() if can_nominate else None),
@@ -64,11 +66,10 @@ def upload_csv(request, pk):
         try:
             created = services.import_csv(actor=request.user, training=training,
                                           uploaded=form.cleaned_data["file"])
-        except csv_nominations.CsvError as exc:
-            form.add_error("file", str(exc))
-        except services.CsvRowErrors as exc:
-            form.add_error("file", exc.message)
-            return _page(request, training, csv_form=form, csv_errors=exc.rows, status=400)
+        except ValidationError as exc:  # the file (csv_nominations.CsvError) or its rows
+            form.add_error("file", exc.messages)
+            return _page(request, training, csv_form=form, csv_errors=getattr(exc, "rows", None),
+                         status=400)
         else:
             messages.success(request, f"{len(created)} nominees imported.")
             return redirect("trainings:nominations", pk)
@@ -116,35 +117,32 @@ def withdraw(request, pk, nomination_pk):
         else:
             messages.success(request, f"{nomination.full_name} is withdrawn; the next person on "
                                       "the waiting list is offered the seat.")
-            if request.user.has_perm("trainings.view_roster", training):
-                return redirect("trainings:nominations", pk)
-            return redirect(training)
+            forget_roles(request.user)  # withdrawing one's own seat ends the participant role
+            return redirect(_after_withdrawal(request.user, training))
     return render(request, "trainings/withdraw.html",
-                  {"training": training, "nomination": nomination, "form": form})
+                  {"training": training, "nomination": nomination, "form": form,
+                   "frees_seat": nomination.holds_seat()})
+
+
+def _after_withdrawal(user, training):
+    if user.has_perm("trainings.view_roster", training):
+        return reverse("trainings:nominations", args=[training.pk])
+    if user.has_perm("trainings.view_training", training):
+        return training.get_absolute_url()
+    return reverse("trainings:dashboard")
 
 
 def export(request, pk):
+    """The roster as CSV: the same people and fields as the page (`roster_for`)."""
     training = get_training(request, pk, "trainings.view_roster")
-    full = request.user.has_perm("trainings.view_personal_data", training)
-    data = selectors.roster(training)
+    roster = selectors.roster_for(request.user, training)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{training.pk}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
     writer = csv.writer(response)
-    columns = ["name", "un_entity", "status"]
-    if full:
-        columns += ["email", "job_title", "gender", "seniority", "prior_migration_experience",
-                    "late", "waitlist_position", "decision_reason"]
-    writer.writerow(columns)
-    for n in data["nominations"]:
-        if not full and n.status not in Nomination.SEAT_STATES:
-            continue  # names and UN entity of the people in the room, as on the page
-        row = [n.full_name, n.un_entity, n.get_status_display()]
-        if full:
-            row += [n.email, n.job_title, n.get_gender_display(), n.get_seniority_display(),
-                    n.get_prior_experience_display(), "yes" if n.late else "",
-                    n.waitlist_position or "", n.decision_reason]
-        writer.writerow([spreadsheet_safe(value) for value in row])
+    writer.writerow(roster.csv_header)
+    for nomination in roster.rows:
+        writer.writerow([spreadsheet_safe(value) for value in roster.texts(nomination)])
     return response
 
 

@@ -4,15 +4,16 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
+from .. import selectors
 from ..forms import CountryProfileForm, SurveyForm
-from ..models import CountryProfile, ScopingSurvey
+from ..models import CountryProfile
 from ..services import survey as services
 from .access import get_training
 
 
 def survey(request, pk):
     training = get_training(request, pk)
-    instance, _ = ScopingSurvey.objects.get_or_create(training=training)
+    instance = selectors.survey_of(training)
     can_edit = request.user.has_perm("trainings.edit_survey", training)
     form = SurveyForm(request.POST or None, instance=instance) if can_edit else None
     if request.method == "POST":
@@ -27,8 +28,7 @@ def survey(request, pk):
 
 def country_profile(request, pk):
     training = get_training(request, pk)
-    profile = CountryProfile.objects.filter(country=training.country).first() or \
-        CountryProfile(country=training.country)
+    profile = selectors.country_profile(training.country)
     can_edit = request.user.has_perm("trainings.edit_country_profile", training.country)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("Only facilitators in the country, its RCO admins and staff "

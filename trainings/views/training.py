@@ -5,9 +5,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..forms import CancelForm, StatusForm, TrainingForm
-from ..models import AuditEntry
 from ..rules import training_roles
-from ..selectors import ROLE_LABELS
 from ..services import training as training_services
 from .access import get_training
 
@@ -36,11 +34,14 @@ def create(request):
 
 def detail(request, pk):
     training = get_training(request, pk)
-    roles = training_roles(request.user, training)
+    user = request.user
     return render(request, "trainings/training_detail.html", {
         "training": training,
-        "my_roles": sorted(ROLE_LABELS[r] for r in roles),
+        "my_roles": selectors.role_labels(training_roles(user, training)),
         "team": selectors.team(training),
+        "can_change": user.has_perm("trainings.change_training", training)
+        and not training.is_cancelled,
+        "can_cancel": user.has_perm("trainings.cancel_training", training),
         "status_form": StatusForm(initial={"status": training.status}),
     })
 
@@ -92,5 +93,5 @@ def cancel(request, pk):
 
 def audit_log(request, pk):
     training = get_training(request, pk, "trainings.view_audit")
-    entries = AuditEntry.objects.filter(training=training).select_related("actor")[:500]
-    return render(request, "trainings/audit.html", {"training": training, "entries": entries})
+    return render(request, "trainings/audit.html", {"training": training,
+                                                   "entries": selectors.audit_entries(training)})
