@@ -34,6 +34,8 @@ run: setup
 	$(PY) scripts/devserver.py
 
 test: setup
+	node --test tests/js/*.test.js
+	npx --no-install eslint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup

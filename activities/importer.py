@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
 
+from curriculum.importer import _duplicates
 from curriculum.schema import Source, Strict
 
 from .models import Activity, ActivityPart
@@ -43,11 +44,42 @@ class Plan:
     counts: dict = field(default_factory=dict)
 
 
-def _dupes(values):
-    seen, dupes = set(), set()
-    for value in values:
-        (dupes if value in seen else seen).add(value)
-    return dupes
+def _check_activities(activities, doc, problems):
+    """Unique numbers and part keys, known sessions and modules. {"<activity>/<part>": part}."""
+    sessions = {s.key for module in doc.modules for s in module.sessions}
+    modules = {module.number for module in doc.modules}
+    parts = {}
+    for dupe in _duplicates(a.number for a in activities):
+        problems.add("", f"activity number {dupe} appears more than once")
+    for i, activity in enumerate(activities):
+        if activity.session is not None and activity.session not in sessions:
+            problems.add(f"[{i}].session", f"unknown session '{activity.session}'")
+        for dupe in _duplicates(p.key for p in activity.parts):
+            problems.add(f"[{i}].parts", f"part key '{dupe}' appears more than once")
+        for j, part in enumerate(activity.parts):
+            if part.module not in modules:
+                problems.add(f"[{i}].parts[{j}].module", f"unknown module {part.module}")
+            parts[f"{activity.number}/{part.key}"] = part
+    return parts
+
+
+def _check_references(activities, parts, doc, problems):
+    """Agenda items name the parts they run as "<activity>/<part key>"; handouts name an
+    activity by number."""
+    for i, module in enumerate(doc.modules):
+        for j, element in enumerate(module.elements):
+            for k, item in enumerate(element.items):
+                for n, ref in enumerate(item.activity_parts):
+                    if ref not in parts:
+                        problems.items.append((
+                            f"modules[{i}].elements[{j}].items[{k}].activity_parts[{n}]",
+                            f"unknown activity part '{ref}'",
+                        ))
+    numbers = {a.number for a in activities}
+    for i, handout in enumerate(doc.handouts):
+        if handout.activity is not None and handout.activity not in numbers:
+            problems.items.append((f"handouts[{i}].activity",
+                                   f"unknown activity {handout.activity}"))
 
 
 class ActivitiesSection:
@@ -58,35 +90,8 @@ class ActivitiesSection:
         except ValidationError as exc:
             problems.extend_pydantic(exc)
             return plan
-        sessions = {s.key for module in doc.modules for s in module.sessions}
-        modules = {module.number for module in doc.modules}
-        parts = {}
-        for dupe in _dupes(a.number for a in plan.activities):
-            problems.add("", f"activity number {dupe} appears more than once")
-        for i, activity in enumerate(plan.activities):
-            if activity.session is not None and activity.session not in sessions:
-                problems.add(f"[{i}].session", f"unknown session '{activity.session}'")
-            for dupe in _dupes(p.key for p in activity.parts):
-                problems.add(f"[{i}].parts", f"part key '{dupe}' appears more than once")
-            for j, part in enumerate(activity.parts):
-                if part.module not in modules:
-                    problems.add(f"[{i}].parts[{j}].module", f"unknown module {part.module}")
-                parts[f"{activity.number}/{part.key}"] = part
-        # Agenda items name the parts they run as "<activity>/<part key>".
-        for i, module in enumerate(doc.modules):
-            for j, element in enumerate(module.elements):
-                for k, item in enumerate(element.items):
-                    for n, ref in enumerate(item.activity_parts):
-                        if ref not in parts:
-                            problems.items.append((
-                                f"modules[{i}].elements[{j}].items[{k}].activity_parts[{n}]",
-                                f"unknown activity part '{ref}'",
-                            ))
-        numbers = {a.number for a in plan.activities}
-        for i, handout in enumerate(doc.handouts):
-            if handout.activity is not None and handout.activity not in numbers:
-                problems.items.append((f"handouts[{i}].activity",
-                                       f"unknown activity {handout.activity}"))
+        parts = _check_activities(plan.activities, doc, problems)
+        _check_references(plan.activities, parts, doc, problems)
         plan.counts = {
             "activities": len(plan.activities),
             "activity_parts": sum(len(a.parts) for a in plan.activities),

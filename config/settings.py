@@ -77,7 +77,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
-    "config.middleware.LoginRequiredMiddleware",
+    # Every view needs a login unless marked @login_not_required (allauth marks its own).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "syncqueue.middleware.OfflineOwnerMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -249,9 +251,6 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Pages reachable without logging in (everything else redirects to the login page).
-PUBLIC_PATH_PREFIXES = ["/accounts/", "/healthz", "/static/", "/api/", "/favicon.ico",
-                        "/invitations/", "/calendar/", "/sw.js", "/verify/"]
 
 LOGGING = {
     "version": 1,

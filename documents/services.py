@@ -25,11 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from config.background import enqueue, enqueue_on_commit
-from notes.models import GroupOutput
-from notes.outcome import extra_sections
-from notes.outputs import fields_of, shape_for
-from notes.rendering import to_html
-from notes.selectors import notes_of
+from notes import selectors as notes_selectors
 from trainings.models import Nomination
 
 from . import rendering
@@ -81,25 +77,6 @@ def _requeue(queryset, now):
         state=S.QUEUED, progress=0, claimed_by="", claimed_until=None, updated_at=timezone.now())
 
 
-def _outcome_extra(training):
-    from django.utils.safestring import mark_safe
-
-    from notes.models import OutcomeReport, Section
-
-    report = OutcomeReport.objects.filter(training=training).first()
-    notes = notes_of(training, published_only=True)
-    outputs = GroupOutput.objects.filter(training=training).select_related(
-        "part__activity").order_by("part__activity__number", "part__position", "group_number")
-    return {
-        "summary": mark_safe(report.summary) if report else "",  # noqa: S308 - sanitised on save
-        "notes": [(n, [(label, to_html(v.text)) for key, label in Section.choices
-                       for v in n.versions.all() if v.section == key]) for n in notes],
-        "outputs": [(o, [(label, o.data.get(name)) for name, label, _k in fields_of(shape_for(o.part))
-                         if o.data.get(name)]) for o in outputs],
-        "extra_sections": extra_sections(training),
-    }
-
-
 def eligible(training, participant):
     rates, taken = rendering.attendance_rates(training)
     rate = rates.get(participant.pk, 0.0)
@@ -139,7 +116,7 @@ def html_for(kind, training, participant=None):
         certificate = issue_certificate(training=training, participant=participant)
         return rendering.build(kind, training, participant, certificate=certificate)
     if kind == K.OUTCOME:
-        return rendering.build(kind, training, extra=_outcome_extra(training))
+        return rendering.build(kind, training, extra=notes_selectors.outcome_report(training))
     return rendering.build(kind, training, participant)
 
 

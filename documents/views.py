@@ -1,58 +1,36 @@
+"""Document pages. Access through documents.access (the rule in documents.rules), reads
+through documents.selectors, writes through documents.services."""
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from config.middleware import public_view
-from trainings.models import Nomination
-from trainings.views.access import get_training
-
-from . import services
-from .models import Certificate, Document
-
-K = Document.Kind
-PARTICIPANT_KINDS = {K.HANDOUTS, K.PACK, K.CERTIFICATE}
-
-
-def allowed(user, training, kind, participant):
-    """Participants: the handouts, their own pack and their own certificate; the team: all."""
-    if user.has_perm("documents.all", training):
-        return True
-    if not user.has_perm("documents.view", training) or kind not in PARTICIPANT_KINDS:
-        return False
-    return kind == K.HANDOUTS or (participant is not None and participant.user_id == user.pk)
+from . import access, selectors, services
+from .models import Document
+from .rules import kinds_for
 
 
 def document_list(request, pk):
-    training = get_training(request, pk, "documents.view")
-    team = request.user.has_perm("documents.all", training)
-    docs = Document.objects.filter(training=training).select_related("participant")
-    if not team:
-        mine = Nomination.objects.filter(training=training, user=request.user).first()
-        docs = docs.filter(kind=K.HANDOUTS) | docs.filter(participant=mine)
-    else:
-        mine = None
-    people = list(Nomination.objects.filter(training=training, status="confirmed")
-                  .order_by("full_name")) if team else []
+    training = access.get_training(request, pk, access.VIEW)
+    user = request.user
+    team = user.has_perm("documents.all", training)
+    mine = None if team else selectors.own_nomination(training, user)
     return render(request, "documents/list.html", {
-        "training": training, "documents": docs.order_by("-created_at")[:100], "team": team,
-        "people": people, "mine": mine, "kinds": K.choices,
-        "busy": docs.filter(state__in=[Document.State.QUEUED, Document.State.RENDERING]).exists(),
-        "certificates": Certificate.objects.filter(training=training).select_related("participant")
-        if request.user.has_perm("documents.manage_certificates", training) else []})
+        "training": training, "team": team, "mine": mine,
+        "kinds": kinds_for(user, training, mine),
+        **selectors.document_list(training, team=team, mine=mine),
+        "certificates": selectors.certificates_of(training)
+        if user.has_perm(access.MANAGE_CERTIFICATES, training) else []})
 
 
 @require_POST
 def request_view(request, pk):
-    training = get_training(request, pk, "documents.view")
     kind = request.POST.get("kind", "")
-    participant = None
-    if request.POST.get("participant"):
-        participant = Nomination.objects.filter(training=training,
-                                                pk=request.POST["participant"]).first()
-    if not allowed(request.user, training, kind, participant):
-        raise PermissionDenied("Your role does not allow this document.")
+    training, participant = access.document_to_make(request, pk, kind,
+                                                    request.POST.get("participant"))
     try:
         document = services.request_document(user=request.user, training=training, kind=kind,
                                               participant=participant)
@@ -66,15 +44,11 @@ def request_view(request, pk):
 
 
 def download(request, document_id):
-    document = get_object_or_404(Document.objects.select_related("training", "participant"),
-                                 pk=document_id)
-    if not request.user.has_perm("trainings.view_training", document.training):
-        raise Http404("No document found.")
-    if not allowed(request.user, document.training, document.kind, document.participant):
-        raise PermissionDenied
+    document = access.get_document(request, document_id)
     if document.state != Document.State.READY:
         raise Http404("The document is not ready yet.")
-    content_type = "application/zip" if document.kind == K.ALL_PACKS else "application/pdf"
+    content_type = "application/zip" if document.kind == Document.Kind.ALL_PACKS \
+        else "application/pdf"
     response = FileResponse(document.file.open("rb"), content_type=content_type,
                             filename=document.filename)
     response["X-Content-Type-Options"] = "nosniff"
@@ -83,8 +57,7 @@ def download(request, document_id):
 
 @require_POST
 def revoke(request, pk, certificate_id):
-    training = get_training(request, pk, "documents.manage_certificates")
-    certificate = get_object_or_404(Certificate, pk=certificate_id, training=training)
+    certificate = access.get_certificate(request, pk, certificate_id)
     try:
         services.revoke_certificate(certificate=certificate, reason=request.POST.get("reason"))
         messages.success(request, f"Certificate {certificate.code} revoked.")
@@ -93,10 +66,9 @@ def revoke(request, pk, certificate_id):
     return redirect("documents:list", pk)
 
 
-@public_view
+@login_not_required
 def verify(request, code):
-    certificate = (Certificate.objects.select_related("training", "participant")
-                   .filter(code=code.upper().strip()).first())
+    certificate = selectors.certificate_by_code(code)
     status = 200 if certificate and not certificate.revoked_at else 404
     return render(request, "documents/verify.html", {"certificate": certificate, "code": code},
                   status=status)

@@ -29,3 +29,15 @@ def before_after(change, *, width=360, bar=16, gap=10):
                      "after_text_x": 90 + round((row["after"] or 0) * scale) + 4})
     return {"rows": rows, "width": width, "height": max(len(rows) * (2 * bar + gap), 1),
             "bar": bar}
+
+
+def with_charts(blocks):
+    """The result blocks with a chart (and its element id) beside each distribution."""
+    for b_index, block in enumerate(blocks):
+        for i_index, item in enumerate(block["items"]):
+            item["cid"] = f"chart-{b_index}-{i_index}"
+            if item.get("dist"):
+                item["chart"] = distribution(item["dist"])
+            for row in item.get("modules", []):
+                row["chart"] = distribution(row["dist"])
+    return blocks

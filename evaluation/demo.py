@@ -9,7 +9,7 @@ from django.db import transaction
 from trainings.models import Nomination
 
 from .models import ActionPlan, Answer, Commitment, Response, Survey
-from .services import modules_of
+from .selectors import modules_of
 
 
 @transaction.atomic

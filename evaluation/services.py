@@ -1,47 +1,13 @@
-"""Answering surveys and keeping an action plan."""
-
-import datetime
+"""Answering surveys and keeping an action plan. No permission checks here: the pages and
+the API check them (evaluation.access); `user` is the respondent or the plan's owner."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from curriculum.models import Module
-from scheduling.models import Slot, SlotKind
-from trainings.models import Training
-
-from .models import ActionPlan, Answer, Commitment, Response, Survey, SurveyQuestion
+from .models import ActionPlan, Answer, Commitment, Response, SurveyQuestion
+from .selectors import is_open, modules_of
 
 MAX_TEXT = 3000
-
-
-def modules_of(training):
-    return list(Module.objects.filter(curriculum=training.curriculum).order_by("number"))
-
-
-def is_open(*, training, survey, module=None, now=None):
-    """Prior: until the training starts. Module feedback: once the module's offline element
-    has started. Closing: once the last slot has started, or the training is in delivery or
-    completed."""
-    now = now or timezone.now()
-    if training.is_cancelled:
-        return False
-    if survey.kind == Survey.Kind.PRIOR:
-        start = Slot.objects.filter(training=training).order_by("start").values_list(
-            "start", flat=True).first()
-        if start is None:
-            start = datetime.datetime.combine(training.start_date, datetime.time.min,
-                                              tzinfo=datetime.UTC)
-        return now < start
-    if training.status in (Training.Status.COMPLETED,):
-        return True
-    if survey.kind == Survey.Kind.MODULE:
-        first_offline = Slot.objects.filter(training=training, module=module,
-                                            kind=SlotKind.OFFLINE).order_by("start").first()
-        return first_offline is not None and first_offline.start <= now
-    last = Slot.objects.filter(training=training).order_by("-start").first()
-    return training.status == Training.Status.IN_DELIVERY or (last is not None
-                                                              and last.start <= now)
 
 
 def clean_answers(*, survey, modules, data):
@@ -75,8 +41,6 @@ def clean_answers(*, survey, modules, data):
 
 @transaction.atomic
 def respond(*, user, training, survey, data, module=None, now=None):
-    if not user.has_perm("evaluation.respond", training):
-        raise ValidationError("Only the training's participants answer its surveys.")
     if not is_open(training=training, survey=survey, module=module, now=now):
         raise ValidationError("This survey is not open now.")
     rows, errors = clean_answers(survey=survey, modules=modules_of(training), data=data)
@@ -101,8 +65,6 @@ def plan_of(*, user, training):
 
 @transaction.atomic
 def add_commitment(*, user, training, action, by_when, with_whom=""):
-    if not user.has_perm("evaluation.respond", training):
-        raise ValidationError("Only participants keep an action plan here.")
     action = (action or "").strip()
     errors = {}
     if not action:
@@ -118,8 +80,7 @@ def add_commitment(*, user, training, action, by_when, with_whom=""):
 
 @transaction.atomic
 def update_commitment(*, user, commitment, status, progress_note=""):
-    if commitment.plan.participant_id != user.pk:
-        raise ValidationError("This is someone else's commitment.")
+    """`commitment` is the user's own (evaluation.access.get_commitment finds only those)."""
     if status not in Commitment.Status.values:
         raise ValidationError({"status": "Choose a status."})
     commitment.status = status

@@ -1,164 +1,117 @@
+"""Evaluation pages. Access through evaluation.access, reads through evaluation.selectors,
+writes through evaluation.services."""
+
 import csv
-import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 
-from curriculum.models import Module
-from trainings.views.access import get_training
-
-from . import charts, selectors, services
-from .models import Commitment, Response, Survey
+from . import access, charts, selectors, services
+from .access import OPEN, RESPOND, RESULTS
+from .forms import CommitmentForm
+from .models import Commitment
 
 
 def home(request, pk):
-    training = get_training(request, pk)
-    can_respond = request.user.has_perm("evaluation.respond", training)
-    can_results = request.user.has_perm("evaluation.view_results", training)
-    if not (can_respond or can_results):
-        raise PermissionDenied("Evaluation is for participants, facilitators, RCO admins and staff.")
-    rows = []
-    if can_respond:
-        answered = {(r.survey_id, r.module_id) for r in Response.objects.filter(
-            training=training, respondent=request.user)}
-        for survey in Survey.objects.filter(curriculum=training.curriculum).order_by("position"):
-            targets = services.modules_of(training) if survey.kind == Survey.Kind.MODULE else [None]
-            for module in targets:
-                rows.append({"survey": survey, "module": module,
-                             "done": (survey.pk, module.pk if module else None) in answered,
-                             "open": services.is_open(training=training, survey=survey,
-                                                      module=module)})
+    training = access.get_training(request, pk, OPEN)
+    can_respond = request.user.has_perm(RESPOND, training)
     return render(request, "evaluation/home.html", {
-        "training": training, "rows": rows, "can_respond": can_respond,
-        "can_results": can_results})
+        "training": training, "can_respond": can_respond,
+        "can_results": request.user.has_perm(RESULTS, training),
+        "rows": selectors.survey_rows(training, request.user) if can_respond else []})
 
 
 def answer(request, pk, survey_key, module_number=None):
-    training = get_training(request, pk)
-    if not request.user.has_perm("evaluation.respond", training):
-        raise PermissionDenied("Only the training's participants answer its surveys.")
-    survey = get_object_or_404(Survey.objects.prefetch_related("questions"),
-                               curriculum=training.curriculum, key=survey_key)
-    module = None
-    if survey.kind == Survey.Kind.MODULE:
-        module = get_object_or_404(Module, curriculum=training.curriculum, number=module_number)
-    elif module_number is not None:
-        raise Http404
+    found = access.get_survey(request, pk, survey_key, module_number, RESPOND)
+    training, survey, module = found
     errors = {}
     if request.method == "POST":
         try:
             services.respond(user=request.user, training=training, survey=survey,
                              data=request.POST, module=module)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
-            else:
+            if not hasattr(exc, "error_dict"):
                 messages.error(request, " ".join(exc.messages))
                 return redirect("evaluation:home", pk)
+            errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
         else:
             messages.success(request, "Thank you: your answers are saved.")
             return redirect("evaluation:home", pk)
-    modules = services.modules_of(training)
-    questions = []
-    for q in survey.questions.all():
-        if q.type == "module_rating":
-            fields = [(f"{q.key}_{m.number}", f"Module {m.number}: {m.title}") for m in modules]
-        elif q.type == "rating":
-            fields = [(q.key, "")]
-        else:
-            fields = [(q.key, "")]
-        questions.append({"q": q, "fields": [(name, label, request.POST.get(name, ""),
-                                              errors.get(name)) for name, label in fields]})
-    open_now = services.is_open(training=training, survey=survey, module=module)
+    questions = selectors.answer_fields(survey, selectors.modules_of(training), request.POST,
+                                        errors)
     return render(request, "evaluation/answer.html", {
         "training": training, "survey": survey, "module": module, "questions": questions,
-        "values": range(1, 6), "open_now": open_now, "has_errors": bool(errors)},
+        "values": selectors.RATINGS, "has_errors": bool(errors),
+        "open_now": selectors.is_open(training=training, survey=survey, module=module)},
         status=400 if errors else 200)
 
 
 def results(request, pk):
-    training = get_training(request, pk)
-    if not request.user.has_perm("evaluation.view_results", training):
-        raise PermissionDenied("Results are for facilitators, RCO admins and staff; "
-                               "participants see their own answers.")
+    training = access.get_training(request, pk, RESULTS)
     data = selectors.results(training, with_comments=request.user.has_perm(
         "evaluation.view_comments", training))
-    for b_index, block in enumerate(data["blocks"]):
-        for i_index, item in enumerate(block["items"]):
-            item["cid"] = f"chart-{b_index}-{i_index}"
-            if item.get("dist"):
-                item["chart"] = charts.distribution(item["dist"])
-            for row in item.get("modules", []):
-                row["chart"] = charts.distribution(row["dist"])
     return render(request, "evaluation/results.html", {
-        "training": training, **data,
+        "training": training, **data, "blocks": charts.with_charts(data["blocks"]),
         "change_chart": charts.before_after(data["change"]) if data["change"] else None,
-        "plan_rows": [{"label": label, "count": data["plans"]["by_status"].get(value, 0),
-                       "percent": round(100 * data["plans"]["by_status"].get(value, 0)
-                                        / data["plans"]["total"]) if data["plans"]["total"] else 0}
-                      for value, label in Commitment.Status.choices]})
+        "plan_rows": selectors.plan_rows(data["plans"])})
+
+
+CSV_HEADER = ["survey", "module", "respondents", "eligible", "question", "item",
+              "n_1", "n_2", "n_3", "n_4", "n_5", "mean"]
+
+
+def _csv_rows(data):
+    for b in data["blocks"]:
+        head = [b["survey"].title, b["module"].number if b["module"] else "", b["respondents"],
+                b["eligible"]]
+        if not b["shown"]:
+            yield [*head, f"hidden: fewer than {data['min_group']} respondents", "", "", "", "",
+                   "", "", ""]
+            continue
+        for item in b["items"]:
+            if item.get("dist"):
+                yield [*head, item["question"].label, "", *item["dist"], item["mean"]]
+            for row in item.get("modules", []):
+                yield [*head, item["question"].label, f"Module {row['module'].number}",
+                       *row["dist"], row["mean"]]
 
 
 def results_csv(request, pk):
-    training = get_training(request, pk)
-    if not request.user.has_perm("evaluation.view_results", training):
-        raise PermissionDenied
-    data = selectors.results(training)
+    training = access.get_training(request, pk, RESULTS)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="evaluation-{training.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["survey", "module", "respondents", "eligible", "question", "item",
-                     "n_1", "n_2", "n_3", "n_4", "n_5", "mean"])
-    for b in data["blocks"]:
-        module = b["module"].number if b["module"] else ""
-        if not b["shown"]:
-            writer.writerow([b["survey"].title, module, b["respondents"], b["eligible"],
-                             f"hidden: fewer than {data['min_group']} respondents", "", "", "",
-                             "", "", "", ""])
-            continue
-        for item in b["items"]:
-            if item.get("dist"):
-                writer.writerow([b["survey"].title, module, b["respondents"], b["eligible"],
-                                 item["question"].label, "", *item["dist"], item["mean"]])
-            for row in item.get("modules", []):
-                writer.writerow([b["survey"].title, module, b["respondents"], b["eligible"],
-                                 item["question"].label, f"Module {row['module'].number}",
-                                 *row["dist"], row["mean"]])
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_csv_rows(selectors.results(training)))
     return response
 
 
+def _change_plan(request, pk, training):
+    """The POST of the action plan page: a new commitment, or progress on one."""
+    if request.POST.get("commitment"):
+        commitment = access.get_commitment(request, pk, request.POST["commitment"], RESPOND)
+        services.update_commitment(user=request.user, commitment=commitment,
+                                   status=request.POST.get("status"),
+                                   progress_note=request.POST.get("progress_note", ""))
+        return "Progress saved."
+    services.add_commitment(user=request.user, training=training,
+                            **CommitmentForm(request.POST).values())
+    return "Commitment added."
+
+
 def plan(request, pk):
-    training = get_training(request, pk)
-    if not request.user.has_perm("evaluation.respond", training):
-        raise PermissionDenied("Action plans are the participants' own.")
+    training = access.get_training(request, pk, RESPOND)
     errors = {}
     if request.method == "POST":
         try:
-            if request.POST.get("commitment"):
-                commitment = get_object_or_404(Commitment, pk=request.POST["commitment"],
-                                               plan__training=training)
-                services.update_commitment(user=request.user, commitment=commitment,
-                                           status=request.POST.get("status"),
-                                           progress_note=request.POST.get("progress_note", ""))
-                messages.success(request, "Progress saved.")
-            else:
-                raw = request.POST.get("by_when", "")
-                try:
-                    by_when = datetime.date.fromisoformat(raw) if raw else None
-                except ValueError:
-                    by_when = None
-                services.add_commitment(user=request.user, training=training,
-                                        action=request.POST.get("action"), by_when=by_when,
-                                        with_whom=request.POST.get("with_whom", ""))
-                messages.success(request, "Commitment added.")
-            return redirect("evaluation:plan", pk)
+            messages.success(request, _change_plan(request, pk, training))
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    commitments = Commitment.objects.filter(plan__training=training,
-                                            plan__participant=request.user)
+        else:
+            return redirect("evaluation:plan", pk)
     return render(request, "evaluation/plan.html", {
-        "training": training, "commitments": commitments, "errors": errors,
-        "statuses": Commitment.Status.choices, "post": request.POST})
+        "training": training, "commitments": selectors.commitments_of(training, request.user),
+        "errors": errors, "statuses": Commitment.Status.choices, "post": request.POST})

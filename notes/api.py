@@ -3,36 +3,27 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from syncqueue.services import apply_batch
-from trainings.models import Training
+from syncqueue import http as sync_http
 
-from . import selectors
-from .events import HANDLERS
+from . import access, selectors
+from .events import TYPES
 
 router = Router(tags=["notes"])
 
 
 def _training(request, training_id):
-    training = get_object_or_404(Training, pk=training_id)
-    if not request.user.has_perm("trainings.view_training", training):
-        raise Http404("No training found.")
-    return training
+    """The training, or the 404 of a missing one (the sync endpoint asks its rule itself)."""
+    return access.get_training(request, training_id, perm=None)
 
 
-@router.get("/{training_id}/notes", summary="Session notes: all versions' heads for the team, "
+@router.get("/{training_id}/notes", url_name="notes",
+            summary="Session notes: all versions' heads for the team, "
             "published versions only for RCO admins and participants")
 def notes(request, training_id: int):
-    training = _training(request, training_id)
-    if request.user.has_perm("notes.read_all_notes", training):
-        published_only = False
-    elif request.user.has_perm("notes.read_published_notes", training):
-        published_only = True
-    else:
-        raise PermissionDenied("Notes are not visible to your role.")
+    training = access.get_training(request, training_id, access.READ)
+    published_only = access.published_only(request.user, training)
     return [selectors.note_payload(n, published_only=published_only)
             for n in selectors.notes_of(training, published_only=published_only)]
 
@@ -51,30 +42,21 @@ class QuestionOut(Schema):
 @router.get("/{training_id}/questions", response=list[QuestionOut],
             summary="Questions for the facilitators (facilitators, moderator, rapporteurs)")
 def questions(request, training_id: int):
-    from .models import Question
-
-    training = _training(request, training_id)
-    if not request.user.has_perm("notes.view_questions", training):
-        raise PermissionDenied("Questions are for the facilitators, moderator and rapporteurs.")
+    training = access.get_training(request, training_id, access.VIEW_QUESTIONS)
     return [{"id": str(q.id), "text": q.text, "status": q.status,
              "asked_by": q.asked_by_name or (q.asked_by.full_name if q.asked_by else ""),
              "captured_at": q.captured_at, "source": q.source, "answer": q.answer,
              "answered_by": str(q.answered_by) if q.answered_by else ""}
-            for q in Question.objects.filter(training=training)
-            .select_related("asked_by", "answered_by")]
+            for q in selectors.questions_of(training, newest_first=False)]
 
 
-class SyncIn(Schema):
-    events: list[dict]
-
-
-@router.post("/{training_id}/notes/sync", summary="Apply a batch of rapporteur events "
-             "(note saves, questions) once each")
-def sync(request, training_id: int, body: SyncIn):
+@router.post("/{training_id}/notes/sync", response=sync_http.RESPONSES,
+             openapi_extra=sync_http.OPENAPI,
+             summary="Apply a batch of rapporteur events (note saves, questions); answer each: "
+                     "acknowledged, refused (with a reason) or retry later")
+def sync(request, training_id: int):
     training = _training(request, training_id)
     if not request.user.has_perm("notes.write_notes", training):
         raise PermissionDenied("Notes are written by the rapporteurs.")
-    acked, errors = apply_batch(user=request.user, scope=f"notes:{training.pk}",
-                                scope_obj=training, events=body.events, handlers=HANDLERS)
-    return {"acknowledged": acked, "errors": errors,
-            "server_time": datetime.datetime.now(datetime.UTC)}
+    return sync_http.sync(request, scope=f"notes:{training.pk}", scope_obj=training,
+                          types=TYPES)

@@ -1,52 +1,80 @@
-"""Rapporteur events from the offline queue: note saves and questions."""
+"""Rapporteur events from the offline queue: note saves and questions. A schema per event
+type (section names, lengths, no control characters), a check against the training that
+never writes, and the write through notes.services."""
 
-import uuid
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
+from pydantic import Field
 
 from scheduling.models import Slot
-from syncqueue.services import EventRejected
+from syncqueue.schemas import Payload, Text, Uid
+from syncqueue.services import EventRejected, EventType
 
 from . import services
+from .models import Section
+
+SectionName = Literal[tuple(Section.values)]
 
 
-def _slot(training, payload):
-    try:
-        uid = uuid.UUID(str(payload.get("slot")))
-    except (ValueError, TypeError) as exc:
-        raise EventRejected("slot is not a slot id") from exc
-    slot = Slot.objects.filter(uid=uid, training=training).first()
+class NoteSave(Payload):
+    slot: Uid
+    section: SectionName
+    text: Text(services.MAX_SECTION) = ""
+    base: Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)] = 0
+    change_note: Text(300) | None = None
+
+
+class QuestionCapture(Payload):
+    slot: Uid | None = None
+    text: Text(services.MAX_QUESTION, min_length=1)
+    asked_by_name: Text(200) | None = None
+
+
+def _slot(batch, uid):
+    slots = batch.cached("slots", lambda: {s.uid: s for s in
+                                           Slot.objects.filter(training=batch.scope_obj)})
+    slot = slots.get(uid)
     if slot is None:
         raise EventRejected("no such slot in this training")
     return slot
 
 
-def note_save(*, user, scope_obj, payload, recorded_at, event_id):
-    if not user.has_perm("notes.write_notes", scope_obj):
-        raise EventRejected("your role does not allow this")
-    base = payload.get("base", 0)
-    if not isinstance(base, int) or base < 0:
-        raise EventRejected("base must be a version number")
+def _check_note(batch, event):
+    batch.require("notes.write_notes")
+    _slot(batch, event.payload.slot)
+
+
+def write_note(batch, event):
+    payload = event.payload
     try:
-        services.save_section(user=user, slot=_slot(scope_obj, payload),
-                              section=payload.get("section"), text=payload.get("text"),
-                              base_number=base, saved_at=recorded_at,
-                              change_note=str(payload.get("change_note") or ""))
+        services.save_section(user=batch.user, slot=_slot(batch, payload.slot),
+                              section=payload.section, text=payload.text,
+                              base_number=payload.base, saved_at=event.recorded_at,
+                              change_note=payload.change_note or "")
     except ValidationError as exc:
         raise EventRejected(" ".join(exc.messages)) from exc
 
 
-def question_capture(*, user, scope_obj, payload, recorded_at, event_id):
-    if not user.has_perm("notes.capture_question", scope_obj):
-        raise EventRejected("your role does not allow this")
-    slot = _slot(scope_obj, payload) if payload.get("slot") else None
+def _check_question(batch, event):
+    batch.require("notes.capture_question")
+    if event.payload.slot is not None:
+        _slot(batch, event.payload.slot)
+
+
+def write_question(batch, event):
+    payload = event.payload
     try:
-        services.capture_question(id=event_id, training=scope_obj, user=user,
-                                  text=payload.get("text"), captured_at=recorded_at, slot=slot,
-                                  asked_by_name=str(payload.get("asked_by_name") or ""),
-                                  source="notes")
+        services.capture_question(
+            id=event.id, training=batch.scope_obj, user=batch.user, text=payload.text,
+            captured_at=event.recorded_at,
+            slot=_slot(batch, payload.slot) if payload.slot else None,
+            asked_by_name=payload.asked_by_name or "", source="notes")
     except ValidationError as exc:
         raise EventRejected(" ".join(exc.messages)) from exc
 
 
-HANDLERS = {"note.save": note_save, "question.capture": question_capture}
+TYPES = {
+    "note.save": EventType(NoteSave, write_note, _check_note),
+    "question.capture": EventType(QuestionCapture, write_question, _check_question),
+}

@@ -49,3 +49,9 @@ def fields_of(shape):
         return [(f"{key}_{i}", f"{shape['block']} {i}: {label}", kind)
                 for i in range(1, shape["repeat"] + 1) for key, label, kind in shape["fields"]]
     return list(shape["fields"])
+
+
+def output_fields(shape, data, errors):
+    """The form's fields: (name, label, type, value from `data`, errors of the field)."""
+    return [(name, label, kind, data.get(name, ""), errors.get(name, []))
+            for name, label, kind in fields_of(shape)]

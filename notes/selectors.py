@@ -1,13 +1,43 @@
-"""Reads for notes: what each caller may see, in a fixed number of queries."""
+"""Reads for notes: what each caller may see, in a fixed number of queries. Selectors never
+write and never import services (services import `heads` from here)."""
+
+import difflib
 
 from django.db.models import Prefetch
+from django.utils.safestring import mark_safe
 
+from activities.models import ActivityPart
+from curriculum.models import GcmObjective
 from scheduling.models import Slot, SlotKind
 
-from .models import GroupOutput, Question, SectionVersion, SessionNote
-from .services import heads
+from .models import GroupOutput, OutcomeReport, Question, Section, SectionVersion, SessionNote
+from .outcome import extra_sections
+from .outputs import fields_of, shape_for
+from .rendering import to_html
 
 NOTE_KINDS = (SlotKind.ONLINE, SlotKind.OFFLINE)
+OUTPUT_ORDER = ("part__activity__number", "part__position", "group_number")
+
+
+def latest(versions):
+    """{section: the version with the highest number} of some versions of one note."""
+    found = {}
+    for version in versions:
+        if version.section not in found or version.number > found[version.section].number:
+            found[version.section] = version
+    return found
+
+
+def heads(note):
+    """{section: latest version} of a note (its prefetched versions, if prefetched)."""
+    return latest(note.versions.all())
+
+
+def sections(heads_by_section):
+    """[(key, label, head version or None, its text as safe HTML)] in the order of Section."""
+    return [(key, label, heads_by_section.get(key),
+             to_html(heads_by_section[key].text) if key in heads_by_section else "")
+            for key, label in Section.choices]
 
 
 def notes_of(training, *, published_only):
@@ -22,9 +52,8 @@ def notes_of(training, *, published_only):
 
 
 def note_payload(note, *, published_only):
-    latest = heads(note)
-    sections = {}
-    for key, version in latest.items():
+    sections_out = {}
+    for key, version in heads(note).items():
         entry = {"number": version.number, "text": version.text,
                  "author": str(version.author) if version.author else "",
                  "saved_at": version.created_at.isoformat(),
@@ -36,12 +65,12 @@ def note_payload(note, *, published_only):
                               and v.number == version.conflict_with), None)
                 entry["conflict_text"] = other.text if other else ""
                 entry["conflict_author"] = str(other.author) if other and other.author else ""
-        sections[key] = entry
+        sections_out[key] = entry
     return {"slot": str(note.slot.uid), "title": note.slot.title, "kind": note.slot.kind,
             "module": note.slot.module.number if note.slot.module else None,
             "start": note.slot.start.isoformat(), "state": note.state,
             "published_at": note.published_at.isoformat() if note.published_at else None,
-            "sections": sections}
+            "sections": sections_out}
 
 
 def slots_for_notes(training):
@@ -49,9 +78,75 @@ def slots_for_notes(training):
                 .select_related("module").order_by("start"))
 
 
+def notes_index(training, *, published_only):
+    """[(slot, its note or None)]; a reader of published notes sees only published ones."""
+    notes = {n.slot_id: n for n in SessionNote.objects.filter(training=training)}
+    rows = [(slot, notes.get(slot.pk)) for slot in slots_for_notes(training)]
+    if published_only:
+        rows = [(slot, note) for slot, note in rows if note and note.published_at]
+    return rows
+
+
+def note_sections(note, *, published_only):
+    """The sections of a note as `sections()` gives them: the latest version of each, or
+    the published one for a reader of published notes."""
+    if note is None:
+        return sections({})
+    versions = SectionVersion.objects.filter(note=note).select_related("author")
+    if published_only:
+        versions = versions.filter(published=True)
+    return sections(latest(versions))
+
+
+def section_history(note, section):
+    """[(version, [(op, line)])], newest first: each version with its diff to the previous."""
+    versions = list(note.versions.filter(section=section).select_related("author")
+                    .order_by("number"))
+    rows, previous = [], ""
+    for version in versions:
+        diff = difflib.ndiff(previous.splitlines(), version.text.splitlines())
+        rows.append((version, [(line[:1], line[2:]) for line in diff if line[:1] in "+- "]))
+        previous = version.text
+    rows.reverse()
+    return rows
+
+
+def questions_of(training, *, newest_first=True):
+    return list(Question.objects.filter(training=training)
+                .select_related("slot", "asked_by", "captured_by", "answered_by")
+                .order_by("-captured_at" if newest_first else "captured_at"))
+
+
+def open_questions(trainings):
+    return list(Question.objects.filter(
+        training__in=trainings,
+        status__in=[Question.Status.OPEN, Question.Status.CARRIED_FORWARD])
+        .select_related("training", "slot").order_by("captured_at"))
+
+
+def outputs_by_part(training):
+    """[(activity part that names an expected output, its group outputs)]."""
+    parts = list(ActivityPart.objects.filter(activity__curriculum=training.curriculum)
+                 .exclude(expected_output="").select_related("activity", "module")
+                 .order_by("activity__number", "position"))
+    outputs = {}
+    for output in GroupOutput.objects.filter(training=training).prefetch_related("attachments"):
+        outputs.setdefault(output.part_id, []).append(output)
+    return [(part, outputs.get(part.pk, [])) for part in parts]
+
+
+def gcm_objectives():
+    return list(GcmObjective.objects.all())
+
+
+def recap_modules(training):
+    """Numbers of the modules that have notes-taking slots, in order."""
+    return sorted({s.module.number for s in slots_for_notes(training) if s.module})
+
+
 def recap(training, module_number):
-    """What the next online element opens with: the previous offline element's notes,
-    outputs per activity and open questions."""
+    """What the next online element opens with: the previous offline element's notes (as
+    `sections()`), outputs per activity and open questions."""
     offline = [s for s in slots_for_notes(training)
                if s.kind == SlotKind.OFFLINE and s.module and s.module.number == module_number]
     notes = {n.slot_id: n for n in SessionNote.objects.filter(slot__in=offline)
@@ -60,9 +155,35 @@ def recap(training, module_number):
     outputs = list(GroupOutput.objects.filter(training=training, part__module__number=module_number,
                                               part__phase="offline")
                    .select_related("part__activity").prefetch_related("attachments")
-                   .order_by("part__activity__number", "part__position", "group_number"))
+                   .order_by(*OUTPUT_ORDER))
     questions = list(Question.objects.filter(training=training).exclude(status=Question.Status.ANSWERED)
                      .select_related("slot", "asked_by").order_by("captured_at"))
-    return {"slots": [(slot, heads(notes[slot.pk]) if slot.pk in notes else {})
+    return {"slots": [(slot, sections(heads(notes[slot.pk]) if slot.pk in notes else {}))
                       for slot in offline],
             "outputs": outputs, "questions": questions}
+
+
+def output_rows(outputs):
+    """[(group output, [(field label, value)])] with the fields its activity's shape names,
+    the empty ones left out."""
+    return [(o, [(label, o.data[name]) for name, label, _kind in fields_of(shape_for(o.part))
+                 if o.data.get(name)]) for o in outputs]
+
+
+def outcome_report(training):
+    """The outcome report's content, built once: the outcome page (notes) and the outcome
+    PDF (documents) both render it. Published notes only; every group output; the sections
+    other apps register (notes.outcome)."""
+    report = OutcomeReport.objects.filter(training=training).first()
+    notes = notes_of(training, published_only=True)
+    outputs = (GroupOutput.objects.filter(training=training).select_related("part__activity")
+               .order_by(*OUTPUT_ORDER))
+    return {
+        "report": report,
+        # sanitised when saved (services.save_outcome_summary)
+        "summary": mark_safe(report.summary) if report else "",  # noqa: S308
+        "notes": [(note, [(label, to_html(v.text)) for key, label in Section.choices
+                          for v in note.versions.all() if v.section == key]) for note in notes],
+        "outputs": output_rows(outputs),
+        "extra_sections": extra_sections(training),
+    }

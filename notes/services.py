@@ -1,4 +1,5 @@
-"""Writes for notes, questions, group outputs and the outcome report."""
+"""Writes for notes, questions, group outputs and the outcome report. No permission checks
+here: the pages and the API check them (notes.access); `user` is the author, for the record."""
 
 import os
 
@@ -19,6 +20,7 @@ from .models import (
 )
 from .outputs import MAX_FIELD, fields_of, shape_for
 from .rendering import sanitise_html
+from .selectors import heads
 
 MAX_QUESTION = 2000
 MAX_SECTION = 50_000
@@ -89,15 +91,6 @@ def save_section(*, user, slot, section, text, base_number, saved_at, change_not
         base_number=base_number, author=user, created_at=saved_at,
         conflict_with=conflict.number if conflict else None, change_note=change_note[:300])
     return version
-
-
-def heads(note):
-    """{section: latest version} of a note."""
-    latest = {}
-    for version in note.versions.all():
-        if version.section not in latest or version.number > latest[version.section].number:
-            latest[version.section] = version
-    return latest
 
 
 @transaction.atomic

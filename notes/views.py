@@ -1,136 +1,97 @@
-import difflib
+"""Pages of notes, questions, group outputs, the recap board and the outcome report. Thin:
+access through notes.access, reads through notes.selectors, writes through notes.services."""
 
-from django import forms
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from activities.models import ActivityPart
-from curriculum.models import GcmObjective
-from scheduling.models import Slot
 from trainings.selectors import visible_trainings
-from trainings.views.access import get_training
 
-from . import selectors, services
-from .models import Attachment, GroupOutput, OutcomeReport, Question, Section, SessionNote
-from .outputs import fields_of, shape_for
-from .rendering import to_html
-
-
-def _require(request, perm, training, message="Your role does not allow this."):
-    if not request.user.has_perm(perm, training):
-        raise PermissionDenied(message)
+from . import access, selectors, services
+from .access import ANSWER, EDIT_SUMMARY, PUBLISH, READ, READ_ALL, VIEW_QUESTIONS, WRITE, WRITE_OUTPUTS
+from .forms import ModuleForm, UploadForm
+from .models import Section
+from .outputs import output_fields, shape_for
 
 
-def _readers(request, training):
-    if request.user.has_perm("notes.read_all_notes", training):
-        return False
-    if request.user.has_perm("notes.read_published_notes", training):
-        return True
-    raise PermissionDenied("Notes are not visible to your role.")
+def _errors(exc):
+    return " ".join(exc.messages)
 
 
 def notes_index(request, pk):
-    training = get_training(request, pk)
-    published_only = _readers(request, training)
-    notes = {n.slot_id: n for n in SessionNote.objects.filter(training=training)}
-    slots = selectors.slots_for_notes(training)
-    if published_only:
-        slots = [s for s in slots if s.pk in notes and notes[s.pk].published_at]
+    training = access.get_training(request, pk, READ)
+    published_only = access.published_only(request.user, training)
     return render(request, "notes/index.html", {
-        "training": training, "rows": [(s, notes.get(s.pk)) for s in slots],
-        "published_only": published_only})
+        "training": training, "published_only": published_only,
+        "rows": selectors.notes_index(training, published_only=published_only)})
 
 
 def note_page(request, pk, slot_pk):
-    training = get_training(request, pk)
-    published_only = _readers(request, training)
-    slot = get_object_or_404(Slot, pk=slot_pk, training=training)
-    note = SessionNote.objects.filter(slot=slot).first()
-    if published_only and (note is None or note.published_at is None):
-        raise Http404("No published notes for this item.")
-    versions = list(note.versions.select_related("author").all()) if note else []
-    if published_only:
-        versions = [v for v in versions if v.published]
-    latest = {}
-    for v in versions:
-        if v.section not in latest or v.number > latest[v.section].number:
-            latest[v.section] = v
-    sections = [(key, label, latest.get(key), to_html(latest[key].text) if key in latest else "")
-                for key, label in Section.choices]
-    can_write = request.user.has_perm("notes.write_notes", training)
+    note = access.get_note(request, pk, slot_pk, READ)
+    training, user = note.training, request.user
+    notes_url = reverse("api:notes", args=[training.pk])
     return render(request, "notes/note.html", {
-        "training": training, "slot": slot, "note": note, "sections": sections,
-        "published_only": published_only, "can_write": can_write,
-        "can_publish": request.user.has_perm("notes.publish_notes", training),
-        "sync_url": f"/api/v1/trainings/{training.pk}/notes/sync",
-        "notes_url": f"/api/v1/trainings/{training.pk}/notes",
+        "training": training, "slot": note.slot, "note": note.note,
+        "sections": selectors.note_sections(note.note, published_only=note.published_only),
+        "published_only": note.published_only,
+        "can_write": user.has_perm(WRITE, training), "can_publish": user.has_perm(PUBLISH, training),
+        # The sync endpoint (notes/api.py) is the notes endpoint's /sync; it has no URL name.
+        "notes_url": notes_url, "sync_url": f"{notes_url}/sync",
     })
 
 
 def note_history(request, pk, slot_pk, section):
-    training = get_training(request, pk)
-    if _readers(request, training):
-        raise PermissionDenied("The history of notes is for the team.")
-    slot = get_object_or_404(Slot, pk=slot_pk, training=training)
-    if section not in Section.values:
-        raise Http404("Unknown section.")
-    note = get_object_or_404(SessionNote, slot=slot)
-    versions = list(note.versions.filter(section=section).select_related("author").order_by("number"))
-    rows, previous = [], ""
-    for version in versions:
-        diff = list(difflib.ndiff(previous.splitlines(), version.text.splitlines()))
-        rows.append((version, [(line[:1], line[2:]) for line in diff if line[:1] in "+- "]))
-        previous = version.text
-    rows.reverse()
+    note = access.get_note(request, pk, slot_pk, READ_ALL)
+    if section not in Section.values or note.note is None:
+        raise Http404("No history found.")
     return render(request, "notes/history.html", {
-        "training": training, "slot": slot, "section": Section(section).label, "rows": rows})
+        "training": note.training, "slot": note.slot, "section": Section(section).label,
+        "rows": selectors.section_history(note.note, section)})
+
+
+NOTE_ACTIONS = {
+    "submit": (WRITE, services.submit, "Submitted to the facilitators for review."),
+    "publish": (PUBLISH, services.publish, "Published: participants now see these notes."),
+}
 
 
 @require_POST
 def note_state(request, pk, slot_pk):
-    training = get_training(request, pk)
-    slot = get_object_or_404(Slot, pk=slot_pk, training=training)
-    note = services.note_for(slot)
-    action = request.POST.get("action")
+    if request.POST.get("action") not in NOTE_ACTIONS:
+        raise Http404("Unknown action.")
+    perm, change, done = NOTE_ACTIONS[request.POST["action"]]
+    note = access.get_note(request, pk, slot_pk, perm)
     try:
-        if action == "submit":
-            _require(request, "notes.write_notes", training)
-            services.submit(user=request.user, note=note)
-            messages.success(request, "Submitted to the facilitators for review.")
-        elif action == "publish":
-            _require(request, "notes.publish_notes", training)
-            services.publish(user=request.user, note=note)
-            messages.success(request, "Published: participants now see these notes.")
-        else:
-            raise Http404("Unknown action.")
+        change(user=request.user, note=note.note or services.note_for(note.slot))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, done)
     return redirect("notes:note", pk, slot_pk)
 
 
 def questions(request, pk):
-    training = get_training(request, pk)
-    _require(request, "notes.view_questions", training,
-             "Questions are for the facilitators, the moderator and the rapporteurs.")
-    rows = (Question.objects.filter(training=training)
-            .select_related("slot", "asked_by", "captured_by", "answered_by")
-            .order_by("-captured_at"))
+    training = access.get_training(request, pk, VIEW_QUESTIONS)
     return render(request, "notes/questions.html", {
-        "training": training, "questions": rows,
-        "can_answer": request.user.has_perm("notes.answer_questions", training)})
+        "training": training, "questions": selectors.questions_of(training),
+        "can_answer": request.user.has_perm(ANSWER, training)})
+
+
+def _after_answer(request, training):
+    if request.POST.get("next_page") == "recap":
+        query = urlencode({"module": request.POST.get("module", "")})
+        return f"{reverse('notes:recap', args=[training.pk])}?{query}"
+    return reverse("notes:questions", args=[training.pk])
 
 
 @require_POST
 def question_action(request, question_id):
-    question = get_object_or_404(Question.objects.select_related("training"), pk=question_id)
-    training = question.training
-    if not request.user.has_perm("trainings.view_training", training):
-        raise Http404("No question found.")
-    _require(request, "notes.answer_questions", training, "Facilitators answer the questions.")
+    question = access.get_question(request, question_id, ANSWER)
     try:
         if request.POST.get("action") == "carry":
             services.carry_forward(user=request.user, question=question)
@@ -140,99 +101,70 @@ def question_action(request, question_id):
                                      answer=request.POST.get("answer"))
             messages.success(request, "Answered.")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(request.POST.get("next_page") == "recap"
-                    and f"/trainings/{training.pk}/recap/?module={request.POST.get('module', '')}"
-                    or f"/trainings/{training.pk}/questions/")
+        messages.error(request, _errors(exc))
+    return redirect(_after_answer(request, question.training))
 
 
 def open_questions(request):
-    trainings = [t for t in visible_trainings(request.user)
-                 if request.user.has_perm("notes.answer_questions", t)]
-    rows = Question.objects.filter(training__in=trainings).filter(
-        Q(status=Question.Status.OPEN) | Q(status=Question.Status.CARRIED_FORWARD)
-    ).select_related("training", "slot").order_by("captured_at")
-    return render(request, "notes/open_questions.html", {"questions": rows})
+    trainings = [t for t in visible_trainings(request.user) if request.user.has_perm(ANSWER, t)]
+    return render(request, "notes/open_questions.html",
+                  {"questions": selectors.open_questions(trainings)})
 
 
 def outputs_index(request, pk):
-    training = get_training(request, pk)
-    published_only = _readers(request, training)
-    if published_only:
-        raise PermissionDenied("Group outputs are for the team; participants see them in the "
-                               "outcome report.")
-    parts = list(ActivityPart.objects.filter(activity__curriculum=training.curriculum)
-                 .exclude(expected_output="").select_related("activity", "module")
-                 .order_by("activity__number", "position"))
-    outputs = {}
-    for output in GroupOutput.objects.filter(training=training).prefetch_related("attachments"):
-        outputs.setdefault(output.part_id, []).append(output)
+    training = access.get_training(request, pk, READ_ALL)
     return render(request, "notes/outputs.html", {
-        "training": training, "rows": [(p, outputs.get(p.pk, [])) for p in parts],
-        "can_write": request.user.has_perm("notes.write_outputs", training)})
+        "training": training, "rows": selectors.outputs_by_part(training),
+        "can_write": request.user.has_perm(WRITE_OUTPUTS, training)})
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="Photo or PDF (flip chart, notes)",
-                           help_text="JPEG, PNG or PDF, at most 10 MB.")
+def _save_output(request, found, group_number):
+    """POST of the output form: the fields, or a file. (redirect or None, errors, upload)."""
+    if "file" not in request.FILES:
+        try:
+            services.save_group_output(user=request.user, training=found.training, part=found.part,
+                                       group_number=group_number, data=request.POST,
+                                       group_name=request.POST.get("group_name", ""))
+        except ValidationError as exc:
+            return None, exc.message_dict, UploadForm()
+        messages.success(request, "Output saved.")
+        return redirect(request.path), {}, None
+    upload = UploadForm(request.POST, request.FILES)
+    if found.output is None:
+        upload.add_error("file", "Save the group's output first.")
+    elif upload.is_valid():
+        try:
+            services.add_attachment(user=request.user, output=found.output,
+                                    uploaded=upload.cleaned_data["file"])
+        except ValidationError as exc:
+            upload.add_error("file", exc.message_dict.get("file", exc.messages))
+        else:
+            messages.success(request, "Attached.")
+            return redirect(request.path), {}, None
+    return None, {}, upload
 
 
 def output_form(request, pk, part_pk, group_number):
-    training = get_training(request, pk)
-    if _readers(request, training):
-        raise PermissionDenied("Group outputs are for the team.")
-    part = get_object_or_404(ActivityPart.objects.select_related("activity"), pk=part_pk,
-                             activity__curriculum=training.curriculum)
-    output = GroupOutput.objects.filter(training=training, part=part,
-                                        group_number=group_number).first()
-    can_write = request.user.has_perm("notes.write_outputs", training)
-    shape = shape_for(part)
-    errors = {}
-    upload = UploadForm()
+    perm = WRITE_OUTPUTS if request.method == "POST" else READ_ALL
+    found = access.get_group_output(request, pk, part_pk, group_number, perm)
+    errors, upload = {}, UploadForm()
     if request.method == "POST":
-        _require(request, "notes.write_outputs", training, "Group outputs are written by the "
-                                                          "rapporteurs.")
-        if "file" in request.FILES:
-            upload = UploadForm(request.POST, request.FILES)
-            if upload.is_valid() and output is not None:
-                try:
-                    services.add_attachment(user=request.user, output=output,
-                                            uploaded=upload.cleaned_data["file"])
-                except ValidationError as exc:
-                    upload.add_error("file", exc.message_dict.get("file", exc.messages))
-                else:
-                    messages.success(request, "Attached.")
-                    return redirect(request.path)
-            elif output is None:
-                upload.add_error("file", "Save the group's output first.")
-        else:
-            try:
-                services.save_group_output(user=request.user, training=training, part=part,
-                                           group_number=group_number, data=request.POST,
-                                           group_name=request.POST.get("group_name", ""))
-            except ValidationError as exc:
-                errors = exc.message_dict
-            else:
-                messages.success(request, "Output saved.")
-                return redirect(request.path)
-    data = request.POST if request.method == "POST" and errors else (output.data if output else {})
-    fields = [(name, label, kind, data.get(name, ""), errors.get(name, []))
-              for name, label, kind in fields_of(shape)]
+        done, errors, upload = _save_output(request, found, group_number)
+        if done is not None:
+            return done
+    output = found.output
+    data = request.POST if errors else (output.data if output else {})
+    shape = shape_for(found.part)
     return render(request, "notes/output_form.html", {
-        "training": training, "part": part, "group_number": group_number, "output": output,
-        "shape": shape, "fields": fields, "can_write": can_write, "upload": upload,
-        "objectives": GcmObjective.objects.all(),
+        "training": found.training, "part": found.part, "group_number": group_number,
+        "output": output, "shape": shape, "fields": output_fields(shape, data, errors),
+        "can_write": request.user.has_perm(WRITE_OUTPUTS, found.training), "upload": upload,
+        "objectives": selectors.gcm_objectives(),
         "group_name": data.get("group_name", output.group_name if output else "")})
 
 
 def attachment(request, attachment_id):
-    item = get_object_or_404(Attachment.objects.select_related("output__training"),
-                             pk=attachment_id)
-    training = item.output.training
-    if not request.user.has_perm("trainings.view_training", training):
-        raise Http404("No attachment found.")
-    if not request.user.has_perm("notes.read_published_notes", training):
-        raise PermissionDenied
+    item = access.get_attachment(request, attachment_id, READ)
     response = FileResponse(item.file.open("rb"), content_type=item.content_type,
                             as_attachment=True, filename=item.original_name)
     response["X-Content-Type-Options"] = "nosniff"
@@ -241,47 +173,24 @@ def attachment(request, attachment_id):
 
 
 def recap(request, pk):
-    training = get_training(request, pk)
-    if _readers(request, training):
-        raise PermissionDenied("The recap board is for the team.")
-    modules = sorted({s.module.number for s in selectors.slots_for_notes(training) if s.module})
-    try:
-        module = int(request.GET.get("module") or (modules[0] if modules else 1))
-    except ValueError:
-        module = modules[0] if modules else 1
+    training = access.get_training(request, pk, READ_ALL)
+    modules = selectors.recap_modules(training)
+    module = ModuleForm(request.GET).module_or(modules[0] if modules else 1)
     data = selectors.recap(training, module)
-    slots = [(slot, [(key, label, heads.get(key), to_html(heads[key].text) if key in heads else "")
-                     for key, label in Section.choices]) for slot, heads in data["slots"]]
     return render(request, "notes/recap.html", {
-        "training": training, "module": module, "modules": modules, "slots": slots,
+        "training": training, "module": module, "modules": modules, "slots": data["slots"],
         "outputs": data["outputs"], "questions": data["questions"],
-        "can_answer": request.user.has_perm("notes.answer_questions", training)})
+        "can_answer": request.user.has_perm(ANSWER, training)})
 
 
 def outcome(request, pk):
-    training = get_training(request, pk)
-    _readers(request, training)
-    report = OutcomeReport.objects.filter(training=training).first()
-    can_edit = request.user.has_perm("notes.edit_outcome_summary", training)
     if request.method == "POST":
-        _require(request, "notes.edit_outcome_summary", training, "Facilitators write the summary.")
+        training = access.get_training(request, pk, EDIT_SUMMARY)
         services.save_outcome_summary(user=request.user, training=training,
                                       summary=request.POST.get("summary", ""))
         messages.success(request, "Summary saved.")
         return redirect("notes:outcome", pk)
-    notes = selectors.notes_of(training, published_only=True)
-    rendered = [(note, [(label, to_html(v.text)) for key, label in Section.choices
-                        for v in note.versions.all() if v.section == key]) for note in notes]
-    outputs = list(GroupOutput.objects.filter(training=training)
-                   .select_related("part__activity").order_by("part__activity__number",
-                                                             "part__position", "group_number"))
-    output_rows = [(o, [(label, o.data.get(name, "")) for name, label, _k in
-                        fields_of(shape_for(o.part)) if o.data.get(name)]) for o in outputs]
-    from django.utils.safestring import mark_safe
-
-    from .outcome import extra_sections
-
+    training = access.get_training(request, pk, READ)
     return render(request, "notes/outcome.html", {
-        "training": training, "report": report, "summary": mark_safe(report.summary)  # noqa: S308
-        if report else "", "notes": rendered, "outputs": output_rows, "can_edit": can_edit,
-        "extra_sections": extra_sections(training)})
+        "training": training, "can_edit": request.user.has_perm(EDIT_SUMMARY, training),
+        **selectors.outcome_report(training)})

@@ -40,6 +40,7 @@ def snapshot(training, user):
             "uid": str(s.uid), "kind": s.kind, "title": s.title,
             "start": s.start.isoformat(), "end": s.end.isoformat(),
             "local_start": local(s.start, tz).strftime("%a %d %b %H:%M"),
+            "local_day": local(s.start, tz).strftime("%a %d %b"),
             "local_end": local(s.end, tz).strftime("%H:%M"),
             "module": s.module.number if s.module else None,
             "run": {"started_at": runs[s.pk].started_at.isoformat() if s.pk in runs

@@ -1,18 +1,15 @@
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from config.middleware import public_view
-from trainings.views.access import get_training
+from . import access
 
 
 def run(request, pk):
-    training = get_training(request, pk)
-    if not request.user.has_perm("runsheet.run", training):
-        raise PermissionDenied("Run mode is for the facilitators and the moderator.")
+    training = access.get_training(request, pk)
     return render(request, "runsheet/run.html", {
         "training": training,
         "snapshot_url": f"/api/v1/trainings/{training.pk}/runsheet",
@@ -21,7 +18,7 @@ def run(request, pk):
     })
 
 
-@public_view
+@login_not_required
 @never_cache
 def service_worker(request):
     """The service worker must be served from the root to control /trainings/…/run/."""

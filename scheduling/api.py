@@ -1,12 +1,9 @@
 import datetime
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Router, Schema
 
-from trainings.models import Training
-
-from . import selectors
+from . import access, selectors
 from .models import PARTICIPANT_KINDS
 from .services.publishing import feed_for
 from .timeutils import local
@@ -47,19 +44,19 @@ class AgendaOut(Schema):
 @router.get("/{training_id}/agenda", response=AgendaOut,
             summary="A training's agenda: UTC and local times, kinds, contents, leads")
 def agenda(request, training_id: int):
-    training = get_object_or_404(Training, pk=training_id)
-    if not request.user.has_perm("trainings.view_training", training):
-        raise Http404("No training found.")
+    training = access.get_training(request, training_id)
     slots = selectors.slots_of(training)
     report = selectors.agenda_report(training, slots)
-    agenda = selectors.get_agenda(training)
+    agenda = selectors.agenda_of(training)
     tz = training.time_zone
-    feed = feed_for(user=request.user)
+    # The one write of a GET here: the caller's personal calendar link is made on first
+    # read, because the response hands it out (the pages offer "Make a link" instead).
+    feed = selectors.feed_of(request.user) or feed_for(user=request.user)
     return {
         "training": training.pk, "time_zone": tz, "published": agenda.is_published,
         "version": agenda.version, "errors": len(report.errors),
         "warnings": len(report.warnings),
-        "calendar_url": request.build_absolute_uri(f"/calendar/{feed.token}.ics"),
+        "calendar_url": request.build_absolute_uri(reverse("scheduling:feed", args=[feed.token])),
         "slots": [{
             "uid": str(s.uid), "sequence": s.sequence, "kind": s.kind, "title": s.title,
             "start_utc": s.start, "end_utc": s.end, "start_local": local(s.start, tz),

@@ -59,3 +59,10 @@ class TimeZoneForm(forms.Form):
         choices=[("keep_local", "Keep the local wall-clock times (08:30 stays 08:30 in the new "
                                 "zone)"),
                  ("keep_instant", "Keep the same moments (local times change)")])
+
+
+class DueForm(forms.Form):
+    """A checklist line's due date, a day in the training's zone (empty: back to the rule)."""
+
+    due = forms.DateField(required=False, input_formats=["%Y-%m-%d"],
+                          error_messages={"invalid": "Give the due date as YYYY-MM-DD."})

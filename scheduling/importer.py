@@ -59,28 +59,32 @@ class TemplatesDoc(Strict):
     templates: list[TemplateDoc]
 
 
+def _check_slot(slot, path, known, problems):
+    modules, sessions, parts = known
+    if slot.end <= slot.start:
+        problems.add(f"{path}.end", f"ends ({slot.end}) before it starts ({slot.start})")
+    if slot.module is not None and slot.module not in modules:
+        problems.add(f"{path}.module", f"unknown module {slot.module}")
+    for i, key in enumerate(slot.sessions):
+        if key not in sessions:
+            problems.add(f"{path}.sessions[{i}]", f"unknown session '{key}'")
+    for i, ref in enumerate(slot.activity_parts):
+        if ref not in parts:
+            problems.add(f"{path}.activity_parts[{i}]", f"unknown activity part '{ref}'")
+
+
 def _validate(data, file):
     doc = parse(TemplatesDoc, data, file)
     curriculum = curriculum_named(doc.curriculum, file)
     problems = Problems()
-    modules = set(Module.objects.filter(curriculum=curriculum).values_list("number", flat=True))
-    sessions = set(Session.objects.filter(curriculum=curriculum).values_list("key", flat=True))
-    parts = {f"{a}/{k}" for a, k in ActivityPart.objects.filter(
-        activity__curriculum=curriculum).values_list("activity__number", "key")}
+    known = (set(Module.objects.filter(curriculum=curriculum).values_list("number", flat=True)),
+             set(Session.objects.filter(curriculum=curriculum).values_list("key", flat=True)),
+             {f"{a}/{k}" for a, k in ActivityPart.objects.filter(
+                 activity__curriculum=curriculum).values_list("activity__number", "key")})
     for t, template in enumerate(doc.templates):
         for d, day in enumerate(template.days):
             for s, slot in enumerate(day.slots):
-                path = f"templates[{t}].days[{d}].slots[{s}]"
-                if slot.end <= slot.start:
-                    problems.add(f"{path}.end", f"ends ({slot.end}) before it starts ({slot.start})")
-                if slot.module is not None and slot.module not in modules:
-                    problems.add(f"{path}.module", f"unknown module {slot.module}")
-                for i, key in enumerate(slot.sessions):
-                    if key not in sessions:
-                        problems.add(f"{path}.sessions[{i}]", f"unknown session '{key}'")
-                for i, ref in enumerate(slot.activity_parts):
-                    if ref not in parts:
-                        problems.add(f"{path}.activity_parts[{i}]", f"unknown activity part '{ref}'")
+                _check_slot(slot, f"templates[{t}].days[{d}].slots[{s}]", known, problems)
     if problems:
         raise CurriculumImportError(file, problems.items)
     return doc, curriculum

@@ -1,4 +1,6 @@
-"""Reads for the agenda: slots with what the pages show, grouped by local day, with checks."""
+"""Reads for the agenda and the checklist: slots with what the pages show, grouped by local
+day, with checks. Selectors never write and never import services: the Agenda row is made
+when the training is laid out (services.layout), a calendar link when one is asked for."""
 
 from collections import defaultdict
 
@@ -7,11 +9,11 @@ from django.utils import timezone
 
 from activities.models import ActivityPart
 from trainings.models import Role
-from trainings.rules import FACILITATORS, PARTICIPANT, RCO_ADMIN, STAFF, training_roles
+from trainings.rules import PARTICIPANT, RCO_ADMIN, STAFF, training_roles
+from trainings.selectors import visible_trainings
 
 from . import validation
-from .models import PARTICIPANT_KINDS, Lead, Slot
-from .services.history import get_agenda  # noqa: F401 - re-exported for views and the API
+from .models import PARTICIPANT_KINDS, Agenda, AgendaChange, CalendarFeed, ChecklistItem, Lead, Slot
 from .timeutils import local_date
 
 ROLE_TO_LEAD = {Role.LEAD_FACILITATOR: Lead.FACILITATOR, Role.FACILITATOR: Lead.FACILITATOR,
@@ -26,8 +28,14 @@ def slots_of(training):
                              queryset=ActivityPart.objects.select_related("activity"))))
 
 
+def agenda_of(training):
+    """The training's Agenda row; before the first layout an unsaved one with the defaults
+    (not published, version 0, the default checks)."""
+    return Agenda.objects.filter(training=training).first() or Agenda(training=training)
+
+
 def agenda_report(training, slots=None):
-    agenda = get_agenda(training)
+    agenda = agenda_of(training)
     survey = getattr(training, "survey", None)
     return validation.check(training=training, slots=slots if slots is not None
                             else slots_of(training), max_day_hours=agenda.max_day_hours,
@@ -48,6 +56,7 @@ def by_day(training, slots, report):
     for slot in slots:
         slot.issues = report.by_slot.get(slot.pk, [])
         slot.lead_labels = [LEAD_LABELS.get(lead, lead) for lead in slot.leads]
+        slot.place = slot.where(training)
         days[local_date(slot.start, training.time_zone)].append(slot)
     return [{"date": day, "slots": day_slots, "issues": report.by_day.get(day, [])}
             for day, day_slots in sorted(days.items())]
@@ -73,5 +82,33 @@ def personal_slots(user, trainings):
     return rows
 
 
-def facilitators_can_edit(user, training):
-    return bool(training_roles(user, training) & (FACILITATORS | {STAFF}))
+def last_change(training):
+    """The change Undo would take back (None if none)."""
+    return AgendaChange.objects.filter(training=training).select_related("actor").first()
+
+
+def feed_of(user, training=None):
+    """The user's live calendar link (for one training, or all theirs), None if none yet."""
+    return CalendarFeed.objects.filter(user=user, training=training, revoked_at=None).first()
+
+
+def feed_entries(feed):
+    """(calendar name, [(training, slot)]) of a calendar link: a training's whole agenda, or
+    across the trainings the person works on or attends, their slots."""
+    user = feed.user
+    if feed.training is not None:
+        training = feed.training
+        return f"{training} – agenda", [(training, s) for s in slots_of(training)]
+    mine = [t for t in visible_trainings(user) if training_roles(user, t) - {STAFF}]
+    return "My UNCT trainings", personal_slots(user, mine)
+
+
+def checklist_of(training):
+    return list(ChecklistItem.objects.filter(training=training).select_related(
+        "status_by", "module", "template"))
+
+
+def open_items_due_by(trainings, moment):
+    return list(ChecklistItem.objects.filter(
+        training__in=trainings, status__in=ChecklistItem.OPEN, due_at__lte=moment,
+    ).select_related("training", "module").order_by("due_at"))

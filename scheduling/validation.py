@@ -39,13 +39,8 @@ def _hm(instant, tz):
     return local(instant, tz).strftime("%a %d %b %H:%M")
 
 
-def check(*, training, slots, max_day_hours=8, max_gap_days=7, blocked_dates=()):
-    """`slots` must have `module` and `activity_parts__activity` loaded."""
-    tz = training.time_zone
-    by_slot, by_day = defaultdict(list), defaultdict(list)
-    ordered = sorted(slots, key=lambda s: (s.start, s.end, s.pk or 0))
-
-    # Overlaps: any slot starting before an earlier one has ended.
+def _overlaps(ordered, tz, by_slot):
+    """Any slot starting before an earlier one has ended."""
     latest = None
     for slot in ordered:
         if latest is not None and slot.start < latest.end:
@@ -56,7 +51,9 @@ def check(*, training, slots, max_day_hours=8, max_gap_days=7, blocked_dates=())
         if latest is None or slot.end > latest.end:
             latest = slot
 
-    # A module's offline element must come after its online element.
+
+def _offline_before_online(ordered, tz, by_slot):
+    """A module's offline element must come after its online element."""
     online_end = {}
     for slot in ordered:
         if slot.kind == SlotKind.ONLINE and slot.module_id:
@@ -69,29 +66,25 @@ def check(*, training, slots, max_day_hours=8, max_gap_days=7, blocked_dates=())
                 f"Module {slot.module.number}'s offline element starts before its online "
                 f"element ends ({_hm(online_end[slot.module_id], tz)})."))
 
-    # A recap of an activity (an online part) must start after the offline work on its
-    # earlier parts has ended.
-    offline_parts = []
-    for slot in ordered:
-        if slot.kind == SlotKind.OFFLINE:
-            offline_parts += [(part, slot) for part in slot.activity_parts.all()]
-    for slot in ordered:
-        if slot.kind != SlotKind.ONLINE:
-            continue
-        for part in slot.activity_parts.all():
-            for earlier, offline_slot in offline_parts:
-                if earlier.activity_id == part.activity_id and earlier.position < part.position \
-                        and slot.start < offline_slot.end:
-                    by_slot[slot.pk].append(Issue(
-                        ERROR, "recap_before_offline",
-                        f"Recap of Activity {part.activity.number} ({part.label}) starts before "
-                        f"the offline work on {earlier.label} ends ({_hm(offline_slot.end, tz)})."))
 
-    days = defaultdict(list)
-    for slot in ordered:
-        days[local_date(slot.start, tz)].append(slot)
+def _recaps_before_offline_work(ordered, tz, by_slot):
+    """A recap of an activity (an online part) must start after the offline work on its
+    earlier parts has ended."""
+    offline_parts = [(part, slot) for slot in ordered if slot.kind == SlotKind.OFFLINE
+                     for part in slot.activity_parts.all()]
+    online = [(slot, part) for slot in ordered if slot.kind == SlotKind.ONLINE
+              for part in slot.activity_parts.all()]
+    for slot, part in online:
+        for earlier, offline_slot in offline_parts:
+            if earlier.activity_id == part.activity_id and earlier.position < part.position \
+                    and slot.start < offline_slot.end:
+                by_slot[slot.pk].append(Issue(
+                    ERROR, "recap_before_offline",
+                    f"Recap of Activity {part.activity.number} ({part.label}) starts before "
+                    f"the offline work on {earlier.label} ends ({_hm(offline_slot.end, tz)})."))
 
-    # Long days.
+
+def _long_days(days, max_day_hours, by_day):
     for day, day_slots in days.items():
         length = max(s.end for s in day_slots) - min(s.start for s in day_slots)
         if length > datetime.timedelta(hours=max_day_hours):
@@ -100,7 +93,8 @@ def check(*, training, slots, max_day_hours=8, max_gap_days=7, blocked_dates=())
                                      f"This day lasts {hours:.1f} hours (more than "
                                      f"{max_day_hours})."))
 
-    # Modules spaced too far apart.
+
+def _modules_far_apart(ordered, tz, max_gap_days, by_day):
     module_days = defaultdict(list)
     for slot in ordered:
         if slot.module_id and slot.kind in (SlotKind.ONLINE, SlotKind.OFFLINE):
@@ -114,23 +108,45 @@ def check(*, training, slots, max_day_hours=8, max_gap_days=7, blocked_dates=())
                 f"{gap} days between Module {previous} and Module {current} (the guide asks "
                 f"not to space sessions too far apart; limit {max_gap_days})."))
 
-    # Weekends, public holidays, dates named in the scoping survey.
-    if days:
-        years = {day.year for day in days}
-        country = holidays.country_holidays(training.country.code, years=years) \
-            if training.country.code in holidays.list_supported_countries() else {}
-        weekend = getattr(country, "weekend", {5, 6})
-        avoid = {entry["date"]: entry.get("label", "") for entry in blocked_dates}
-        for day in days:
-            if day.weekday() in weekend:
-                by_day[day].append(Issue(WARNING, "weekend",
-                                         f"{day:%A} is a weekend day in {training.country.name}."))
-            if day in country:
-                by_day[day].append(Issue(WARNING, "holiday",
-                                         f"Public holiday in {training.country.name}: "
-                                         f"{country.get(day)}."))
-            if day.isoformat() in avoid:
-                label = avoid[day.isoformat()] or "no reason given"
-                by_day[day].append(Issue(WARNING, "survey_date",
-                                         f"Named in the scoping survey as a date to avoid: {label}."))
+
+def _country_holidays(country, years):
+    if country.code not in holidays.list_supported_countries():
+        return {}
+    return holidays.country_holidays(country.code, years=years)
+
+
+def _dates_to_avoid(training, days, blocked_dates, by_day):
+    """Weekends, public holidays, dates named in the scoping survey."""
+    if not days:
+        return
+    country = _country_holidays(training.country, {day.year for day in days})
+    weekend = getattr(country, "weekend", {5, 6})
+    avoid = {entry["date"]: entry.get("label", "") for entry in blocked_dates}
+    name = training.country.name
+    for day in days:
+        if day.weekday() in weekend:
+            by_day[day].append(Issue(WARNING, "weekend", f"{day:%A} is a weekend day in {name}."))
+        if day in country:
+            by_day[day].append(Issue(WARNING, "holiday",
+                                     f"Public holiday in {name}: {country.get(day)}."))
+        if day.isoformat() in avoid:
+            label = avoid[day.isoformat()] or "no reason given"
+            by_day[day].append(Issue(WARNING, "survey_date",
+                                     f"Named in the scoping survey as a date to avoid: {label}."))
+
+
+def check(*, training, slots, max_day_hours=8, max_gap_days=7, blocked_dates=()):
+    """`slots` must have `module` and `activity_parts__activity` loaded."""
+    tz = training.time_zone
+    by_slot, by_day = defaultdict(list), defaultdict(list)
+    ordered = sorted(slots, key=lambda s: (s.start, s.end, s.pk or 0))
+    days = defaultdict(list)
+    for slot in ordered:
+        days[local_date(slot.start, tz)].append(slot)
+    _overlaps(ordered, tz, by_slot)
+    _offline_before_online(ordered, tz, by_slot)
+    _recaps_before_offline_work(ordered, tz, by_slot)
+    _long_days(days, max_day_hours, by_day)
+    _modules_far_apart(ordered, tz, max_gap_days, by_day)
+    _dates_to_avoid(training, days, blocked_dates, by_day)
     return Report(by_slot=dict(by_slot), by_day=dict(by_day))

@@ -1,17 +1,19 @@
+"""Agenda pages and edits. Access through scheduling.access, reads through
+scheduling.selectors, writes through scheduling.services; a GET never writes."""
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.middleware import public_view
-from trainings.selectors import visible_trainings
+from trainings.models import Training
 from trainings.services.training import update_training
-from trainings.views.access import get_training
 
-from . import ics, selectors
+from . import access, ics, selectors
+from .access import EDIT
 from .forms import (
     AgendaSettingsForm,
     InsertForm,
@@ -21,17 +23,8 @@ from .forms import (
     ResizeForm,
     TimeZoneForm,
 )
-from .models import AgendaChange, CalendarFeed, Slot
 from .services import editing, layout, publishing
-from .services.history import get_agenda
 from .timeutils import local_date
-
-
-def _editable(request, pk):
-    training = get_training(request, pk, "trainings.change_training")
-    if training.is_cancelled:
-        raise PermissionDenied("A cancelled training's agenda cannot change.")
-    return training
 
 
 def _back(training, anchor=""):
@@ -39,30 +32,30 @@ def _back(training, anchor=""):
 
 
 def agenda(request, pk):
-    training = get_training(request, pk)
+    training = access.get_training(request, pk)
+    user = request.user
     slots = selectors.slots_of(training)
     report = selectors.agenda_report(training, slots)
-    can_edit = request.user.has_perm("trainings.change_training", training) \
-        and not training.is_cancelled
-    last_change = AgendaChange.objects.filter(training=training).select_related("actor").first() \
-        if can_edit else None
+    agenda = selectors.agenda_of(training)
+    can_edit = user.has_perm(EDIT, training)
     return render(request, "scheduling/agenda.html", {
-        "training": training, "agenda": get_agenda(training),
+        "training": training, "agenda": agenda,
         "days": selectors.by_day(training, slots, report), "report": report,
-        "can_edit": can_edit, "last_change": last_change,
-        "viewer_tz": request.user.time_zone, "tz": training.time_zone,
-        "feeds": {"personal": publishing.feed_for(user=request.user),
-                  "training": publishing.feed_for(user=request.user, training=training)},
+        "can_edit": can_edit, "last_change": selectors.last_change(training) if can_edit else None,
+        "in_delivery": training.status == Training.Status.IN_DELIVERY,   # "Now and next"
+        "viewer_tz": user.time_zone, "tz": training.time_zone,
+        "feeds": {"personal": selectors.feed_of(user),
+                  "training": selectors.feed_of(user, training)},
         "layout_form": LayoutForm(initial={"option": training.schedule_option}),
-        "settings_form": AgendaSettingsForm(instance=get_agenda(training)),
+        "settings_form": AgendaSettingsForm(instance=agenda),
         "tz_form": TimeZoneForm(initial={"time_zone": training.time_zone}),
     })
 
 
 def slot_editor(request, pk, slot_pk):
     """The edit forms of one slot, loaded when its Edit button is first pressed."""
-    training = _editable(request, pk)
-    slot = _slot(training, slot_pk)
+    slot = access.get_slot(request, pk, slot_pk, EDIT)
+    training = slot.training
     return render(request, "scheduling/_slot_editor.html", {
         "training": training, "slot": slot, "tz": training.time_zone,
         "day": local_date(slot.start, training.time_zone), "insert_form": InsertForm()})
@@ -84,14 +77,10 @@ def _apply(request, training, form, action, anchor=""):
     return _back(training, anchor)
 
 
-def _slot(training, slot_pk):
-    return get_object_or_404(Slot, pk=slot_pk, training=training)
-
-
 @require_POST
 def move(request, pk, slot_pk):
-    training = _editable(request, pk)
-    slot = _slot(training, slot_pk)
+    slot = access.get_slot(request, pk, slot_pk, EDIT)
+    training = slot.training
     return _apply(request, training, MoveForm(request.POST), lambda d: editing.move_slot(
         actor=request.user, slot=slot, day=d["day"], start_time=d["start_time"])
         and f"Moved “{slot.title}”.", f"#slot-{slot.pk}")
@@ -99,8 +88,8 @@ def move(request, pk, slot_pk):
 
 @require_POST
 def resize(request, pk, slot_pk):
-    training = _editable(request, pk)
-    slot = _slot(training, slot_pk)
+    slot = access.get_slot(request, pk, slot_pk, EDIT)
+    training = slot.training
     return _apply(request, training, ResizeForm(request.POST), lambda d: editing.resize_slot(
         actor=request.user, slot=slot, minutes=d["minutes"],
         shift_following=d["shift_following"]) and f"“{slot.title}” now lasts {d['minutes']} min.",
@@ -109,8 +98,8 @@ def resize(request, pk, slot_pk):
 
 @require_POST
 def move_rest(request, pk, slot_pk):
-    training = _editable(request, pk)
-    slot = _slot(training, slot_pk)
+    slot = access.get_slot(request, pk, slot_pk, EDIT)
+    training = slot.training
     return _apply(request, training, MoveForm(request.POST), lambda d: editing.move_rest_of_day(
         actor=request.user, slot=slot, to_day=d["day"], start_time=d["start_time"])
         and "Moved the rest of the day.")
@@ -118,8 +107,8 @@ def move_rest(request, pk, slot_pk):
 
 @require_POST
 def insert(request, pk, slot_pk):
-    training = _editable(request, pk)
-    slot = _slot(training, slot_pk)
+    slot = access.get_slot(request, pk, slot_pk, EDIT)
+    training = slot.training
     return _apply(request, training, InsertForm(request.POST), lambda d: editing.insert_slot(
         actor=request.user, after=slot, kind=d["kind"], minutes=d["minutes"], title=d["title"],
         shift_following=d["shift_following"]) and "Inserted.", f"#slot-{slot.pk}")
@@ -127,8 +116,8 @@ def insert(request, pk, slot_pk):
 
 @require_POST
 def delete(request, pk, slot_pk):
-    training = _editable(request, pk)
-    slot = _slot(training, slot_pk)
+    slot = access.get_slot(request, pk, slot_pk, EDIT)
+    training = slot.training
     editing.delete_slot(actor=request.user, slot=slot)
     messages.success(request, f"Removed “{slot.title}”. Undo brings it back.")
     return _back(training)
@@ -136,7 +125,7 @@ def delete(request, pk, slot_pk):
 
 @require_POST
 def move_day(request, pk):
-    training = _editable(request, pk)
+    training = access.get_training(request, pk, EDIT)
     return _apply(request, training, MoveDayForm(request.POST), lambda d: editing.move_day(
         actor=request.user, training=training, from_day=d["from_day"], to_day=d["to_day"])
         and f"Moved {d['from_day']:%a %d %b} to {d['to_day']:%a %d %b}.")
@@ -144,7 +133,7 @@ def move_day(request, pk):
 
 @require_POST
 def briefings(request, pk):
-    training = _editable(request, pk)
+    training = access.get_training(request, pk, EDIT)
     try:
         created = editing.add_briefings(actor=request.user, training=training)
         messages.success(request, f"Added {len(created)} briefings and debriefings.")
@@ -155,7 +144,7 @@ def briefings(request, pk):
 
 @require_POST
 def undo(request, pk):
-    training = _editable(request, pk)
+    training = access.get_training(request, pk, EDIT)
     try:
         description = editing.undo(actor=request.user, training=training)
         messages.success(request, f"Undone: {description}.")
@@ -166,26 +155,28 @@ def undo(request, pk):
 
 @require_POST
 def relayout(request, pk):
-    training = _editable(request, pk)
+    training = access.get_training(request, pk, EDIT)
     form = LayoutForm(request.POST)
     if form.is_valid():
-        option = form.cleaned_data["option"]
-        with transaction.atomic():
-            if option != training.schedule_option:
-                update_training(actor=request.user, training=training,
-                                data={"schedule_option": option})  # lays out (signal)
-            else:
-                layout.lay_out(actor=request.user, training=training, option=option)
-        messages.success(request, "The agenda was laid out again. Undo restores the previous one.")
+        try:
+            layout.choose_layout(actor=request.user, training=training,
+                                 option=form.cleaned_data["option"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "The agenda was laid out again. Undo restores the "
+                                      "previous one.")
     return _back(training)
 
 
 @require_POST
 def settings_view(request, pk):
-    training = _editable(request, pk)
-    form = AgendaSettingsForm(request.POST, instance=get_agenda(training))
+    training = access.get_training(request, pk, EDIT)
+    form = AgendaSettingsForm(request.POST, instance=selectors.agenda_of(training))
     if form.is_valid():
-        form.save()
+        editing.set_checks(actor=request.user, training=training,
+                           max_day_hours=form.cleaned_data["max_day_hours"],
+                           max_gap_days=form.cleaned_data["max_gap_days"])
         messages.success(request, "Checks updated.")
     else:
         messages.error(request, "Give whole numbers for the longest day and the gap.")
@@ -194,7 +185,7 @@ def settings_view(request, pk):
 
 @require_POST
 def time_zone(request, pk):
-    training = _editable(request, pk)
+    training = access.get_training(request, pk, EDIT)
     form = TimeZoneForm(request.POST)
     if form.is_valid():
         try:
@@ -210,7 +201,7 @@ def time_zone(request, pk):
 
 @require_POST
 def publish(request, pk):
-    training = _editable(request, pk)
+    training = access.get_training(request, pk, EDIT)
     try:
         publishing.publish(actor=request.user, training=training)
         messages.success(request, "Published: everyone concerned gets an email with the "
@@ -221,16 +212,16 @@ def publish(request, pk):
 
 
 def mine(request, pk):
-    training = get_training(request, pk)
+    training = access.get_training(request, pk)
     rows = selectors.personal_slots(request.user, [training])
     return render(request, "scheduling/mine.html", {
         "training": training, "slots": [slot for _t, slot in rows],
         "tz": training.time_zone, "viewer_tz": request.user.time_zone,
-        "feed": publishing.feed_for(user=request.user)})
+        "feed": selectors.feed_of(request.user)})
 
 
 def now_next(request, pk):
-    training = get_training(request, pk)
+    training = access.get_training(request, pk)
     current, upcoming = selectors.now_and_next(training, selectors.slots_of(training))
     return render(request, "scheduling/now.html", {
         "training": training, "current": current, "upcoming": upcoming,
@@ -239,31 +230,20 @@ def now_next(request, pk):
 
 @require_POST
 def reset_feed(request, pk):
-    training = get_training(request, pk)
+    """Make the user's calendar link (all their trainings, or this one), or replace it."""
+    training = access.get_training(request, pk)
     scope = training if request.POST.get("scope") == "training" else None
+    had_one = selectors.feed_of(request.user, scope) is not None
     publishing.reset_feed(user=request.user, training=scope)
-    messages.success(request, "New calendar link made; the old one no longer works.")
+    messages.success(request, "New calendar link made; the old one no longer works." if had_one
+                     else "Calendar link made.")
     return _back(training, "#calendar")
 
 
-@public_view
+@login_not_required
 def feed(request, token):
-    feed = CalendarFeed.objects.select_related("user", "training").filter(
-        token=token, revoked_at=None).first()
-    if feed is None or not feed.user.is_active:
-        raise Http404("Unknown calendar link.")
-    user = feed.user
-    if feed.training is not None:
-        if not user.has_perm("trainings.view_training", feed.training):
-            raise Http404("Unknown calendar link.")
-        training = feed.training
-        entries = [(training, s) for s in selectors.slots_of(training)]
-        name = f"{training} – agenda"
-    else:
-        mine = [t for t in visible_trainings(user)
-                if selectors.training_roles(user, t) - {selectors.STAFF}]
-        entries = selectors.personal_slots(user, mine)
-        name = "My UNCT trainings"
+    feed = access.get_feed(token)
+    name, entries = selectors.feed_entries(feed)
     attendees = {t.pk: publishing.attendees(t) for t in {t for t, _ in entries}}
     response = HttpResponse(ics.build(name=name, entries=entries, attendees=attendees),
                             content_type="text/calendar; charset=utf-8")

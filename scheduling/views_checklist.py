@@ -1,24 +1,23 @@
-"""Checklist pages (per training and across trainings)."""
+"""Checklist pages (per training and across trainings). Access through scheduling.access,
+reads through scheduling.selectors, writes through scheduling.services.checklist."""
 
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from trainings.selectors import visible_trainings
-from trainings.views.access import get_training
 
+from . import access, selectors
+from .access import CHANGE_ITEM, VIEW_CHECKLIST
+from .forms import DueForm
 from .models import ChecklistItem
 from .services import checklist as checklist_services
 from .timeutils import to_utc
-
-
-def _require(request, perm, obj):
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied("Your role on this training does not allow this.")
 
 
 def _progress(items):
@@ -28,54 +27,49 @@ def _progress(items):
 
 
 def checklist(request, pk):
-    training = get_training(request, pk)
-    _require(request, "scheduling.view_checklist", training)
-    items = list(ChecklistItem.objects.filter(training=training).select_related(
-        "status_by", "module", "template"))
+    training = access.get_training(request, pk, VIEW_CHECKLIST)
+    items = selectors.checklist_of(training)
     for item in items:
-        item.can_change = request.user.has_perm("scheduling.change_checklist_item", item)
+        item.can_change = request.user.has_perm(CHANGE_ITEM, item)
     return render(request, "scheduling/checklist.html", {
         "training": training, "items": items, "progress": _progress(items),
         "now": timezone.now(), "statuses": ChecklistItem.Status.choices,
         "tz": training.time_zone})
 
 
+def _change(request, item):
+    """A new due date (a day in the training's zone; empty: back to the rule), or a new
+    status with its note and evidence link. Raises ValidationError for bad input."""
+    if "due" not in request.POST:
+        return checklist_services.set_status(
+            actor=request.user, item=item, status=request.POST.get("status", item.status),
+            note=request.POST.get("note"), evidence_link=request.POST.get("evidence_link"))
+    form = DueForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(form.errors["due"])
+    day = form.cleaned_data["due"]
+    due_at = to_utc(day, checklist_services.DUE_TIME, item.training.time_zone) if day else None
+    return checklist_services.set_due(actor=request.user, item=item, due_at=due_at)
+
+
 @require_POST
 def update_item(request, pk, item_pk):
-    training = get_training(request, pk)
-    item = get_object_or_404(ChecklistItem.objects.select_related("training"), pk=item_pk,
-                             training=training)
-    _require(request, "scheduling.change_checklist_item", item)
+    item = access.get_checklist_item(request, pk, item_pk, CHANGE_ITEM)
     try:
-        if "due" in request.POST:
-            due = request.POST["due"].strip()
-            day = datetime.date.fromisoformat(due) if due else None
-            checklist_services.set_due(
-                actor=request.user, item=item,
-                due_at=to_utc(day, checklist_services.DUE_TIME, training.time_zone) if day else None)
-        else:
-            checklist_services.set_status(
-                actor=request.user, item=item, status=request.POST.get("status", item.status),
-                note=request.POST.get("note"), evidence_link=request.POST.get("evidence_link"))
-    except (ValidationError, ValueError) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else \
-            "Give the due date as YYYY-MM-DD."
-        messages.error(request, f"{item.title}: {text}")
+        _change(request, item)
+    except ValidationError as exc:
+        messages.error(request, f"{item.title}: {' '.join(exc.messages)}")
     else:
         messages.success(request, f"Saved: {item.title}.")
-    return redirect(f"/trainings/{training.pk}/checklist/#item-{item.pk}")
+    return redirect(f"{reverse('scheduling:checklist', args=[pk])}#item-{item.pk}")
 
 
 def my_checklists(request):
     """Across the trainings a facilitator or staff member works on: overdue, due this week."""
     trainings = [t for t in visible_trainings(request.user).exclude(status="cancelled")
-                 if request.user.has_perm("scheduling.change_checklist_item",
-                                          ChecklistItem(training=t, owner="facilitator"))]
+                 if request.user.has_perm("scheduling.manage_checklist", t)]
     now = timezone.now()
-    week = now + datetime.timedelta(days=7)
-    items = list(ChecklistItem.objects.filter(
-        training__in=trainings, status__in=ChecklistItem.OPEN, due_at__lte=week,
-    ).select_related("training", "module").order_by("due_at"))
+    items = selectors.open_items_due_by(trainings, now + datetime.timedelta(days=7))
     return render(request, "scheduling/my_checklists.html", {
         "overdue": [i for i in items if i.due_at < now],
         "this_week": [i for i in items if i.due_at >= now],

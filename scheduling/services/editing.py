@@ -9,7 +9,7 @@ from django.db import transaction
 from trainings.changes import changed
 
 from ..models import Agenda, AgendaChange, Slot, SlotKind
-from ..timeutils import local, local_date, to_utc
+from ..timeutils import local_date, shift_keeping_wall_clock, to_utc
 from .history import begin_change, get_agenda, restore
 
 INSERTABLE = {SlotKind.BREAK: "Break", SlotKind.LUNCH: "Lunch", SlotKind.BRIEFING: "Briefing",
@@ -22,6 +22,11 @@ def _touch(slot, **fields):
         setattr(slot, name, value)
     slot.sequence += 1
     slot.save()
+
+
+def _start_at(slot, start):
+    """Move a slot to begin at `start`, keeping its length."""
+    _touch(slot, start=start, end=start + (slot.end - slot.start))
 
 
 def _later_same_day(slot):
@@ -38,7 +43,7 @@ def move_slot(*, actor, slot, day, start_time):
     start = to_utc(day, start_time, tz)
     begin_change(actor=actor, training=slot.training,
                  description=f"Moved “{slot.title}” to {day:%a %d %b} {start_time:%H:%M}")
-    _touch(slot, start=start, end=start + (slot.end - slot.start))
+    _start_at(slot, start)
     return slot
 
 
@@ -65,14 +70,11 @@ def move_day(*, actor, training, from_day, to_day):
         raise ValidationError({"to_day": f"Nothing is scheduled on {from_day:%a %d %b %Y}."})
     begin_change(actor=actor, training=training,
                  description=f"Moved {from_day:%a %d %b} to {to_day:%a %d %b}")
+    days = (to_day - from_day).days
     for slot in slots:
-        _shift_to(slot, to_day, local(slot.start, training.time_zone).time(), training)
+        _start_at(slot, shift_keeping_wall_clock(slot.start, days=days,
+                                                 from_tz=training.time_zone))
     return slots
-
-
-def _shift_to(slot, day, start_time, training):
-    start = to_utc(day, start_time.replace(tzinfo=None), training.time_zone)
-    _touch(slot, start=start, end=start + (slot.end - slot.start))
 
 
 @transaction.atomic
@@ -174,8 +176,8 @@ def shift_days(*, actor, training, days):
     begin_change(actor=actor, training=training, undoable=False,
                  description=f"Followed the new dates ({days:+d} days)")
     for slot in Slot.objects.filter(training=training):
-        here = local(slot.start, training.time_zone)
-        _shift_to(slot, here.date() + datetime.timedelta(days=days), here.time(), training)
+        _start_at(slot, shift_keeping_wall_clock(slot.start, days=days,
+                                                 from_tz=training.time_zone))
 
 
 @transaction.atomic
@@ -184,5 +186,14 @@ def keep_wall_clock(*, actor, training, old_tz):
     begin_change(actor=actor, training=training, undoable=False,
                  description=f"Kept local times after the zone changed from {old_tz}")
     for slot in Slot.objects.filter(training=training):
-        here = local(slot.start, old_tz)
-        _shift_to(slot, here.date(), here.time(), training)
+        _start_at(slot, shift_keeping_wall_clock(slot.start, from_tz=old_tz,
+                                                 to_tz=training.time_zone))
+
+
+@transaction.atomic
+def set_checks(*, actor, training, max_day_hours, max_gap_days):
+    """The limits the agenda's checks warn at (longest day, most days between modules)."""
+    agenda = get_agenda(training)
+    agenda.max_day_hours, agenda.max_gap_days = max_day_hours, max_gap_days
+    agenda.save(update_fields=["max_day_hours", "max_gap_days"])
+    return agenda

@@ -9,6 +9,8 @@ from ..models import Agenda, AgendaChange, Slot
 
 
 def get_agenda(training):
+    """The training's Agenda row, made if missing (writers only; readers use
+    selectors.agenda_of, which never writes)."""
     agenda, _ = Agenda.objects.get_or_create(training=training)
     return agenda
 
@@ -37,9 +39,6 @@ def begin_change(*, actor, training, description, undoable=True):
     after_change(agenda)
     changed(training, "agenda")
     return agenda
-
-
-FIELDS = ["start", "end", "kind", "title", "module_id", "leads", "location", "note"]
 
 
 def _values(row):

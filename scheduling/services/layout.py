@@ -7,6 +7,7 @@ from django.db import transaction
 
 from activities.models import ActivityPart
 from curriculum.models import AgendaItem, Module, Session
+from trainings.services.training import update_training
 
 from ..models import Lead, ScheduleTemplate, Slot, SlotKind
 from ..timeutils import to_utc
@@ -101,3 +102,13 @@ def lay_out(*, actor, training, option=None, undoable=True):
     agenda.template_key = option
     agenda.save(update_fields=["template_key"])
     return agenda
+
+
+@transaction.atomic
+def choose_layout(*, actor, training, option):
+    """Lay the agenda out again from `option`. A new option is a change of the training
+    (trainings.services, which lays it out through the training_changed signal)."""
+    if option != training.schedule_option:
+        update_training(actor=actor, training=training, data={"schedule_option": option})
+    else:
+        lay_out(actor=actor, training=training, option=option)

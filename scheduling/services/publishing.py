@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import attachment, debounce, queue
@@ -59,7 +60,7 @@ def publish(*, actor, training):
 
 
 def agenda_url(training):
-    return f"{settings.SITE_URL.rstrip('/')}/trainings/{training.pk}/agenda/"
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('scheduling:agenda', args=[training.pk])}"
 
 
 def send_agenda(*, training, version, first):

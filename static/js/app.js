@@ -22,3 +22,39 @@ document.addEventListener("click", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest(".print-button")) window.print();
 });
+
+// Shared tablets (static/js/queue-store.js): logging out first forgets this device's cached
+// run sheets, snapshots and notes pages (the unsent queue stays, bound to its author);
+// the server adds Clear-Site-Data and the service worker does the same cleanup. Once someone
+// is signed in, their queued actions (recorded before a logout or an expired session) are sent.
+(function () {
+  "use strict";
+  const script = document.currentScript;
+  if (!script || !("indexedDB" in window)) return;
+  const queueModule = new URL("offline-queue.js", script.src).href;
+  const signedIn = /(?:^|; )offline_owner=/.test(document.cookie);
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.dataset.forgotten) return;
+    if (!/\/accounts\/logout\/$/.test(new URL(form.action, location.href).pathname)) return;
+    event.preventDefault();
+    const giveUp = new Promise((resolve) => { setTimeout(resolve, 3000); });
+    const forget = import(queueModule).then((queue) => queue.forgetPrivateData());
+    Promise.race([forget, giveUp])
+      .catch((err) => console.warn("Could not clear this device's offline copies:", err))
+      .finally(() => {
+        form.dataset.forgotten = "true";
+        form.submit();
+      });
+  });
+
+  if (signedIn && navigator.onLine) {
+    // Most visitors never queued anything: look for the queue's database before loading it.
+    const listed = indexedDB.databases ? indexedDB.databases() : Promise.resolve([{ name: "unct-offline" }]);
+    listed
+      .then((databases) => databases.some((db) => db.name === "unct-offline")
+        && import(queueModule).then((queue) => queue.resumeQueues()))
+      .catch((err) => console.warn("Queued actions will be sent later:", err));
+  }
+})();

@@ -10,32 +10,11 @@ from documents.models import Certificate, Document
 from runsheet.models import Attendance
 from scheduling.models import Slot
 from tests.factories import UserFactory
-from tests.scheduling.helpers import make_agenda
-from trainings.models import Membership, Nomination, Role
+from trainings.models import Nomination
+
+from .helpers import make
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def room():
-    training = make_agenda()
-    lead = UserFactory()
-    Membership.objects.create(training=training, user=lead, role=Role.LEAD_FACILITATOR)
-    names = ["Amina Njoroge", "Иван Петров", "فاطمة الزهراء", "David Otieno"]
-    people = []
-    for i, name in enumerate(names):
-        user = UserFactory(email=f"p{i}@example.org", full_name=name)
-        people.append(Nomination.objects.create(training=training, full_name=name, email=user.email,
-                                                un_entity="IOM", status="confirmed", user=user))
-    return training, lead, people
-
-
-def make(training, kind, participant=None, user=None):
-    document = services.request_document(user=user, training=training, kind=kind,
-                                          participant=participant)
-    services.render(document_id=document.pk)
-    document.refresh_from_db()
-    return document
 
 
 def pdf_text(document):

@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from scheduling.models import Slot
+from scheduling.models import Agenda, CalendarFeed, Slot
 from tests.factories import UserFactory
-from tests.querycount import count_queries
+from tests.querycount import count_queries, writes_of_get
 from trainings.models import Membership, Role
 
 from .helpers import make_agenda
@@ -45,7 +45,7 @@ def test_agenda_page_query_count_is_the_same_for_2_and_10_days(client):
     assert Slot.objects.filter(training=long).dates("start", "day").count() == 10
     user = UserFactory(is_staff=True)
     client.force_login(user)
-    for training in (short, long):  # first visits create the viewer's calendar links
+    for training in (short, long):  # warm up (a GET writes nothing: see below)
         client.get(reverse("scheduling:agenda", args=[training.pk]))
     small = count_queries(client, reverse("scheduling:agenda", args=[short.pk]))
     large = count_queries(client, reverse("scheduling:agenda", args=[long.pk]))
@@ -103,3 +103,63 @@ def test_now_and_next(client):
     assert "Presentation Q&amp;A; (no activity)" in now
     assert "Introduction to Activity 4" in html[html.index('id="next-heading"'):]
 
+
+
+@pytest.mark.parametrize("page", ["agenda", "mine", "now"])
+def test_agenda_pages_write_nothing_on_get_even_on_a_first_visit(client, page):
+    training = make_agenda()
+    for user in (facilitator_of(training), UserFactory(is_staff=True)):
+        client.force_login(user)
+        assert writes_of_get(client, reverse(f"scheduling:{page}", args=[training.pk])) == []
+        assert not CalendarFeed.objects.filter(user=user).exists()
+
+
+def test_the_agenda_page_reads_an_agenda_that_was_never_laid_out(client):
+    training = make_agenda()
+    Agenda.objects.filter(training=training).delete()
+    client.force_login(facilitator_of(training))
+    url = reverse("scheduling:agenda", args=[training.pk])
+    assert writes_of_get(client, url) == []
+    html = client.get(url).content.decode()
+    assert "Draft: not published" in html and 'value="8"' in html   # the default checks
+    assert not Agenda.objects.filter(training=training).exists()
+
+
+def test_a_calendar_link_is_made_when_asked_for_then_shown(client):
+    training = make_agenda()
+    user = facilitator_of(training)
+    client.force_login(user)
+    url = reverse("scheduling:agenda", args=[training.pk])
+    html = client.get(url).content.decode()
+    assert html.count("No link yet.") == 2 and "Make a link" in html
+    response = client.post(reverse("scheduling:reset_feed", args=[training.pk]),
+                           {"scope": "training"}, follow=True)
+    assert "Calendar link made." in response.content.decode()
+    feed = CalendarFeed.objects.get(user=user, training=training, revoked_at=None)
+    html = client.get(url).content.decode()
+    assert f"/calendar/{feed.token}.ics" in html and html.count("No link yet.") == 1
+    response = client.post(reverse("scheduling:reset_feed", args=[training.pk]),
+                           {"scope": "training"}, follow=True)
+    assert "New calendar link made; the old one no longer works." in response.content.decode()
+    mine = client.get(reverse("scheduling:mine", args=[training.pk])).content.decode()
+    assert "none yet" in mine and "Make a link" in mine
+
+
+def test_where_each_slot_takes_place_is_the_slots_own_answer(client):
+    training = make_agenda()
+    online = Slot.objects.filter(training=training, kind="online").order_by("start").first()
+    offline = Slot.objects.filter(training=training, kind="offline").order_by("start").first()
+    moved = Slot.objects.filter(training=training, kind="offline").order_by("start")[1]
+    Slot.objects.filter(pk=moved.pk).update(location="Conference hall B")
+    client.force_login(facilitator_of(training))
+    html = client.get(reverse("scheduling:agenda", args=[training.pk])).content.decode()
+
+    def where(slot):
+        row = html[html.index(f'id="slot-{slot.pk}"'):]
+        return row[row.index('class="small where">') + len('class="small where">'):
+                   row.index("</td>", row.index('class="small where">'))]
+
+    assert where(online) == (f'<a href="{training.meeting_link}" rel="noopener">'
+                             f'{training.get_online_platform_display()}</a>')
+    assert where(offline) == offline.where() == "Room 4"
+    assert where(moved) == "Conference hall B"

@@ -435,3 +435,32 @@ def test_my_checklists_is_empty_for_a_participant(client, world):
     assert response.status_code == 200
     assert b"Nothing overdue." in response.content
     assert b"#item-" not in response.content
+
+
+@pytest.mark.django_db
+def test_an_item_outsiders_may_not_see_is_404_like_a_missing_one(client, world):
+    item = items_of(world.training)[0]
+    before = item_state(item)
+    login(client, world, "other_facilitator")
+    existing = client.post(item_url(item), {"status": "done"})
+    missing = client.post(reverse("scheduling:checklist_item",
+                                  args=[world.training.pk, item.pk + 10_000]), {"status": "done"})
+    assert existing.status_code == missing.status_code == 404
+    assert existing.content == missing.content
+    login(client, world, "participant")
+    assert client.post(item_url(item), {"status": "done"}).status_code == 403
+    assert item_state(item) == before
+
+
+@pytest.mark.django_db
+def test_clearing_the_due_date_gives_it_back_to_the_rule(client, world):
+    login(client, world, "lead_facilitator")
+    item = ChecklistItem.objects.get(training=world.training, key="reach-out-unct")
+    planned = item.due_at
+    client.post(item_url(item), {"due": "2027-01-10"})
+    item.refresh_from_db()
+    assert item.due_set_by_hand and item.due_at != planned
+    response = client.post(item_url(item), {"due": ""}, follow=True)
+    assert f"Saved: {escape(item.title)}." in response.content.decode()
+    item.refresh_from_db()
+    assert (item.due_set_by_hand, item.due_at) == (False, planned)
