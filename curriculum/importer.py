@@ -276,6 +276,31 @@ def validate_curriculum(data, file):
         problems.extend_pydantic(exc)
         raise CurriculumImportError(file, problems.items) from exc
 
+    known_sessions = _check_modules(doc, problems)
+    for dupe in _duplicates(h.number for h in doc.handouts):
+        problems.add("handouts", f"handout number {dupe} appears more than once")
+    for i, handout in enumerate(doc.handouts):
+        if handout.session is not None and handout.session not in known_sessions:
+            problems.add(f"handouts[{i}].session", f"unknown session '{handout.session}'")
+    return doc, problems
+
+
+def _validate_all(data, file):
+    """The curriculum and the sections of higher apps, validated before anything is written,
+    so that an error in any of them leaves the database untouched."""
+    doc, problems = validate_curriculum(data, file)
+    section_plans = []
+    for name, handler in _SECTIONS.items():
+        plan = handler.validate(raw=data.get(name, []), doc=doc, problems=Problems(prefix=name))
+        problems.items.extend(plan.problems.items)
+        section_plans.append((handler, plan))
+    if problems:
+        raise CurriculumImportError(file, problems.items)
+    return doc, section_plans
+
+
+def _check_modules(doc, problems):
+    """Module numbers, session keys and the sessions agenda items name; returns the keys."""
     for dupe in _duplicates(module.number for module in doc.modules):
         problems.add("modules", f"module number {dupe} appears more than once")
     session_keys = [s.key for module in doc.modules for s in module.sessions]
@@ -294,26 +319,12 @@ def validate_curriculum(data, file):
                 if item.session is not None and item.session not in known_sessions:
                     problems.add(f"modules[{i}].elements[{j}].items[{k}].session",
                                  f"unknown session '{item.session}'")
-    for dupe in _duplicates(h.number for h in doc.handouts):
-        problems.add("handouts", f"handout number {dupe} appears more than once")
-    for i, handout in enumerate(doc.handouts):
-        if handout.session is not None and handout.session not in known_sessions:
-            problems.add(f"handouts[{i}].session", f"unknown session '{handout.session}'")
-    return doc, problems
+    return known_sessions
 
 
 @transaction.atomic
 def import_curriculum(data, *, file="<data>"):
-    doc, problems = validate_curriculum(data, file)
-    # Sections of higher apps validate before anything is written, so that an error in
-    # any of them leaves the database untouched.
-    section_plans = []
-    for name, handler in _SECTIONS.items():
-        plan = handler.validate(raw=data.get(name, []), doc=doc, problems=Problems(prefix=name))
-        problems.items.extend(plan.problems.items)
-        section_plans.append((handler, plan))
-    if problems:
-        raise CurriculumImportError(file, problems.items)
+    doc, section_plans = _validate_all(data, file)
 
     default_file = doc.source.file or ""
     result = ImportResult(kind="curriculum", key=doc.slug)

@@ -164,8 +164,35 @@ def apply_batch(*, user, scope, scope_obj, events, types):
 
 
 def _apply(*, user, scope, scope_obj, events, types):
+    """Parse, check, claim and apply a batch in one transaction; every event answered."""
     outcome = Outcome()
     now = timezone.now()
+    envelopes = _parse(events, outcome)
+    batch = Batch(user=user, scope=scope, scope_obj=scope_obj)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Foreign keys are checked at each statement, inside the event's savepoint, not
+            # at commit where one bad row would fail the whole batch.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        checked = _check_new(batch, types, envelopes, outcome, now)
+        claimed = _claim(user, scope, checked)
+        _answer_raced(outcome, user, scope,
+                      [envelope.id for envelope, _e, _w in checked if envelope.id not in claimed])
+        valid = []
+        for envelope, event, why in checked:
+            if envelope.id not in claimed:
+                continue
+            if why is None:
+                valid.append(event)
+            else:
+                outcome.refuse(envelope.id, why)
+        _record(outcome, valid, _apply_valid(batch, types, valid))
+    return outcome
+
+
+def _parse(events, outcome):
+    """The envelopes of the batch (each id once); malformed events refused with a reason."""
     envelopes, seen = [], set()
     for raw in events:
         try:
@@ -182,57 +209,50 @@ def _apply(*, user, scope, scope_obj, events, types):
             continue   # the same event twice in one batch: applied and answered once
         seen.add(envelope.id)
         envelopes.append(envelope)
+    return envelopes
 
-    batch = Batch(user=user, scope=scope, scope_obj=scope_obj)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Foreign keys are checked at each statement, inside the event's savepoint, not
-            # at commit where one bad row would fail the whole batch.
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        known = SyncEvent.objects.in_bulk([e.id for e in envelopes])
-        checked = []   # (envelope, Event | None, reason | None)
-        for envelope in envelopes:
-            if envelope.id in known:
-                _answer_known(outcome, known[envelope.id], user, scope)
-                continue
-            event, why = _check(batch, types, envelope, now)
-            checked.append((envelope, event, why))
 
-        claimed = _claim(user, scope, checked)
-        raced = [envelope.id for envelope, _e, _w in checked if envelope.id not in claimed]
-        if raced:   # sent by another request at the same moment: answer as that one did
-            held = SyncEvent.objects.in_bulk(raced)
-            for event_id in raced:
-                if event_id in held:
-                    _answer_known(outcome, held[event_id], user, scope)
-                else:
-                    outcome.later(event_id, "sent twice at the same moment; sent again")
+def _check_new(batch, types, envelopes, outcome, now):
+    """Events held already are answered as before; the others are checked:
+    [(envelope, Event | None, reason | None)]."""
+    known = SyncEvent.objects.in_bulk([e.id for e in envelopes])
+    checked = []
+    for envelope in envelopes:
+        if envelope.id in known:
+            _answer_known(outcome, known[envelope.id], batch.user, batch.scope)
+            continue
+        event, why = _check(batch, types, envelope, now)
+        checked.append((envelope, event, why))
+    return checked
 
-        valid = []
-        for envelope, event, why in checked:
-            if envelope.id not in claimed:
-                continue
-            if why is None:
-                valid.append(event)
-            else:
-                outcome.refuse(envelope.id, why)
 
-        failed = _apply_valid(batch, types, valid)   # {id: ("refused" | "retry", reason)}
-        for event in valid:
-            if event.id not in failed:
-                outcome.ack(event.id)
-        refused = {i: why for i, (kind, why) in failed.items() if kind == "refused"}
-        for event_id, why in refused.items():
-            SyncEvent.objects.filter(pk=event_id).update(status=SyncEvent.Status.REJECTED,
-                                                         error=why)
-            outcome.refuse(event_id, why)
-        retry = {i: why for i, (kind, why) in failed.items() if kind == "retry"}
-        if retry:
-            SyncEvent.objects.filter(pk__in=list(retry)).delete()
-            for event_id, why in retry.items():
-                outcome.later(event_id, why)
-    return outcome
+def _answer_raced(outcome, user, scope, raced):
+    """Events sent by another request at the same moment: answered as that one did."""
+    if not raced:
+        return
+    held = SyncEvent.objects.in_bulk(raced)
+    for event_id in raced:
+        if event_id in held:
+            _answer_known(outcome, held[event_id], user, scope)
+        else:
+            outcome.later(event_id, "sent twice at the same moment; sent again")
+
+
+def _record(outcome, valid, failed):
+    """Acknowledge what applied; refuse or ask to resend what failed ({id: (kind, why)})."""
+    for event in valid:
+        if event.id not in failed:
+            outcome.ack(event.id)
+    refused = {i: why for i, (kind, why) in failed.items() if kind == "refused"}
+    for event_id, why in refused.items():
+        SyncEvent.objects.filter(pk=event_id).update(status=SyncEvent.Status.REJECTED,
+                                                     error=why)
+        outcome.refuse(event_id, why)
+    retry = {i: why for i, (kind, why) in failed.items() if kind == "retry"}
+    if retry:
+        SyncEvent.objects.filter(pk__in=list(retry)).delete()
+        for event_id, why in retry.items():
+            outcome.later(event_id, why)
 
 
 def _answer_known(outcome, previous, user, scope):

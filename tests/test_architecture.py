@@ -63,36 +63,43 @@ def graph():
     return edges
 
 
+class _Tarjan:
+    """Strongly connected components of a directed graph."""
+
+    def __init__(self, edges):
+        self.edges, self.index, self.low = edges, {}, {}
+        self.stack, self.on_stack, self.components = [], set(), []
+
+    def visit(self, node):
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(node)
+        for succ in self.edges[node]:
+            if succ not in self.index:
+                self.visit(succ)
+                self.low[node] = min(self.low[node], self.low[succ])
+            elif succ in self.on_stack:
+                self.low[node] = min(self.low[node], self.index[succ])
+        if self.low[node] == self.index[node]:
+            self.components.append(self.pop_component(node))
+
+    def pop_component(self, node):
+        component = []
+        while True:
+            member = self.stack.pop()
+            self.on_stack.discard(member)
+            component.append(member)
+            if member == node:
+                return sorted(component)
+
+
 def cycles(edges):
-    """Strongly connected components with more than one module (Tarjan)."""
-    index, low, stack, on_stack, found, counter = {}, {}, [], set(), [], [0]
-
-    def visit(node):
-        index[node] = low[node] = counter[0]
-        counter[0] += 1
-        stack.append(node)
-        on_stack.add(node)
-        for succ in edges[node]:
-            if succ not in index:
-                visit(succ)
-                low[node] = min(low[node], low[succ])
-            elif succ in on_stack:
-                low[node] = min(low[node], index[succ])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
+    """The components of more than one module: each is an import cycle."""
+    tarjan = _Tarjan(edges)
     for node in sorted(edges):
-        if node not in index:
-            visit(node)
-    return found
+        if node not in tarjan.index:
+            tarjan.visit(node)
+    return [component for component in tarjan.components if len(component) > 1]
 
 
 def test_no_import_cycle_between_modules():
