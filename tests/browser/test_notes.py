@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from notes.models import Question, SectionVersion
 from scheduling.models import Slot
-from tests.browser.login import sign_in
+from tests.browser.login import go_offline, go_online, sign_in
 from tests.factories import UserFactory
 from tests.scheduling.helpers import make_agenda
 from trainings.models import Membership, Nomination, Role
@@ -30,17 +30,6 @@ def signed_in(browser, live_server, user):
 
 def saved(page):
     expect(page.locator("#notes-status")).to_have_attribute("data-queued", "0", timeout=20000)
-
-
-def go_offline(context, page):
-    context.set_offline(True)
-    page.wait_for_function("navigator.onLine === false")
-
-
-def go_online(context, page):
-    context.set_offline(False)
-    page.wait_for_function("navigator.onLine === true")
-    page.evaluate("window.dispatchEvent(new Event('online'))")
 
 
 def test_two_rapporteurs_one_offline_both_texts_survive_then_publish(browser, live_server):

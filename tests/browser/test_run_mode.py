@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from notes.models import Question
 from runsheet.models import Attendance, Group
-from tests.browser.login import sign_in
+from tests.browser.login import go_offline, go_online, sign_in
 from tests.factories import UserFactory
 from tests.scheduling.helpers import make_agenda
 from trainings.models import Membership, Nomination, Role
@@ -30,20 +30,6 @@ def tablet(browser, live_server):
             and not any(noise in msg.text for noise in NETWORK_NOISE)
             and page.errors.append(msg.text))
     return context, page
-
-
-def go_offline(context, page):
-    # Chromium lets a service worker's pass-through requests out even when the page is set
-    # offline, so the test waits until the page itself knows it is offline (as a tablet that
-    # lost its network does) before acting.
-    context.set_offline(True)
-    page.wait_for_function("navigator.onLine === false")
-
-
-def go_online(context, page):
-    context.set_offline(False)
-    page.wait_for_function("navigator.onLine === true")
-    page.evaluate("window.dispatchEvent(new Event('online'))")
 
 
 def open_run_mode(page, training):
