@@ -144,6 +144,7 @@ RULE_PATTERNS = {
     "a status test (a model property or the rules)":
         r"\{%-?\s*(?:el)?if\b[^%]*\.status\s*(?:==|!=|in)\s",
     "a staff test (ask the rules in the view)": r"\{%-?\s*(?:el)?if\b[^%]*\bis_staff\b",
+    "a time labelled UTC by hand (use {% when %} / {% when_text %})": r"\bUTC\b",
     "where a slot takes place (Slot.where)":
         r"(?m)^.*\{%-?\s*(?:el)?if\b.*(?:meeting_link.*venue|venue.*meeting_link)",
 }
@@ -170,6 +171,8 @@ def test_no_template_re_implements_a_rule():
 
 def test_the_template_patterns_catch_what_they_name():
     samples = {
+        "a time labelled UTC by hand (use {% when %} / {% when_text %})":
+            '{{ q.at|date:"H:i" }} UTC',
         "a role test (ask the rules in the view)": '{% if m.role == "moderator" %}',
         "a status test (a model property or the rules)": '{% if n.status in "a b" %}',
         "a staff test (ask the rules in the view)": "{% if user.is_staff %}",
