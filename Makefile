@@ -26,6 +26,7 @@ static/vendor/.copied: package.json package-lock.json
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap.min.css
 	cp node_modules/bootstrap/dist/css/bootstrap.rtl.min.css static/vendor/bootstrap.rtl.min.css
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap.bundle.min.js
+	cp node_modules/sortablejs/Sortable.min.js static/vendor/Sortable.min.js
 	touch $@
 
 run: setup
