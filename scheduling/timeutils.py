@@ -38,3 +38,27 @@ def shift_keeping_wall_clock(instant, *, days=0, from_tz=None, to_tz=None):
 def abbreviation(instant, tz_name):
     """e.g. 'EAT', 'CET', 'CEST'; falls back to the UTC offset ('+03') where the zone has none."""
     return local(instant, tz_name).strftime("%Z")
+
+
+def when_text(instant, tz_name, viewer_tz=None):
+    """The plain-text form of the one time helper (emails, PDFs, CSV): the instant in
+    `tz_name` with its abbreviation, and in `viewer_tz` beside it when that zone differs:
+    "2027-03-01 12:30 EAT (2027-03-01 10:30 CET your time)"."""
+    if not instant:
+        return ""
+    tz_name = tz_name or viewer_tz or "UTC"
+    here = local(instant, tz_name)
+    text = f"{here:%Y-%m-%d %H:%M} {abbreviation(instant, tz_name)}"
+    if viewer_tz and viewer_tz != tz_name:
+        there = local(instant, viewer_tz)
+        text += f" ({there:%Y-%m-%d %H:%M} {abbreviation(instant, viewer_tz)} your time)"
+    return text
+
+
+def range_text(start, end, tz_name):
+    """A time range in one zone, labelled once: "11:40–13:30 EAT" (the end's date is added
+    when it falls on another day). Wrap it in <bdi> (HTML/PDF) so it reads left to right in
+    a right-to-left page."""
+    first, last = local(start, tz_name), local(end, tz_name)
+    end_text = f"{last:%H:%M}" if first.date() == last.date() else f"{last:%Y-%m-%d %H:%M}"
+    return f"{first:%H:%M}–{end_text} {abbreviation(start, tz_name)}"

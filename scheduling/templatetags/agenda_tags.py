@@ -1,5 +1,6 @@
 from django import template
 
+from .. import timeutils
 from ..timeutils import abbreviation, local
 
 register = template.Library()
@@ -54,11 +55,11 @@ def when(context, instant, tz, viewer_tz=None):
 @register.simple_tag(takes_context=True)
 def when_text(context, instant, tz, viewer_tz=None):
     """`when` for plain-text emails: "2027-03-01 08:45 EAT (06:45 CET your time)"."""
-    if not instant:
-        return ""
     tz, viewer_tz = _zones(context, tz, viewer_tz)
-    text = f"{local_iso_date(instant, tz)} {local_time(instant, tz)} {tz_abbr(instant, tz)}"
-    if viewer_tz != tz:
-        text += (f" ({local_iso_date(instant, viewer_tz)} {local_time(instant, viewer_tz)} "
-                 f"{tz_abbr(instant, viewer_tz)} your time)")
-    return text
+    return timeutils.when_text(instant, tz, viewer_tz)
+
+
+@register.simple_tag
+def time_range(start, end, tz):
+    """A slot's or block's range in one zone, labelled: "11:40–13:30 EAT"."""
+    return timeutils.range_text(start, end, tz) if start and end else ""
