@@ -32,6 +32,7 @@ class SessionOut(Schema):
     learning_objectives: list[PhasedTextOut]
     expected_outputs: list[PhasedTextOut]
     source: str
+    editor_notes: list[str]
 
 
 class AgendaItemOut(Schema):
@@ -42,6 +43,7 @@ class AgendaItemOut(Schema):
     description: str
     session: str | None
     activity_parts: list[str]
+    editor_notes: list[str]
 
 
 class ElementOut(Schema):
@@ -91,6 +93,7 @@ class HandoutOut(Schema):
     session: str | None
     activities: list[int]
     content: str
+    editor_notes: list[str]
 
 
 class CurriculumOut(Schema):
@@ -128,7 +131,8 @@ def _element(element):
         {"position": item.position, "title": item.title, "minutes": item.minutes,
          "timing_note": item.timing_note, "description": item.description,
          "session": item.session.key if item.session else None,
-         "activity_parts": [f"{p.activity.number}/{p.key}" for p in item.activity_parts.all()]}
+         "activity_parts": [f"{p.activity.number}/{p.key}" for p in item.activity_parts.all()],
+         "editor_notes": item.editor_notes}
         for item in element.items.all()
     ]
     return {"phase": element.phase, "stated_duration": element.stated_duration,
@@ -149,6 +153,7 @@ def serialize_tree(curriculum):
             "sessions": [
                 {"key": s.key, "kind": s.kind, "number": s.number, "title": s.title,
                  "modality": s.modality, "summary": s.summary, "source": s.source,
+                 "editor_notes": s.editor_notes,
                  "learning_objectives": _phased(s.objectives.all()),
                  "expected_outputs": _phased(s.outputs.all())}
                 for s in module.sessions.all()
@@ -171,7 +176,7 @@ def serialize_tree(curriculum):
     handouts = [
         {"number": h.number, "title": h.title, "content": h.content,
          "session": h.session.key if h.session else None,
-         "activities": [a.number for a in h.activities.all()]}
+         "activities": [a.number for a in h.activities.all()], "editor_notes": h.editor_notes}
         for h in curriculum.handouts.all()
     ]
     return {"slug": curriculum.slug, "title": curriculum.title, "summary": curriculum.summary,

@@ -64,8 +64,8 @@ def _check_activities(activities, doc, problems):
 
 
 def _check_references(activities, parts, doc, problems):
-    """Agenda items name the parts they run as "<activity>/<part key>"; handouts name an
-    activity by number."""
+    """Agenda items name the parts they run as "<activity>/<part key>"; handouts name the
+    activities that use them by number."""
     for i, module in enumerate(doc.modules):
         for j, element in enumerate(module.elements):
             for k, item in enumerate(element.items):
@@ -77,9 +77,11 @@ def _check_references(activities, parts, doc, problems):
                         ))
     numbers = {a.number for a in activities}
     for i, handout in enumerate(doc.handouts):
-        if handout.activity is not None and handout.activity not in numbers:
-            problems.items.append((f"handouts[{i}].activity",
-                                   f"unknown activity {handout.activity}"))
+        field_name = "activity" if handout.activity is not None else "activities"
+        for number in handout.activity_numbers:
+            if number not in numbers:
+                problems.items.append((f"handouts[{i}].{field_name}",
+                                       f"unknown activity {number}"))
 
 
 class ActivitiesSection:
@@ -133,7 +135,7 @@ class ActivitiesSection:
             sync.prune(activity.parts.all(), keep_parts)
             activity.handouts.set([
                 context["handouts"][h.number] for h in doc.handouts
-                if h.activity == activity.number
+                if activity.number in h.activity_numbers
             ])
         sync.prune(curriculum.activities.all(), keep_activities)
 

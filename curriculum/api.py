@@ -9,18 +9,21 @@ class ObjectiveOut(Schema):
     number: int
     title: str
     source: str
+    editor_notes: list[str]
 
 
 class PrincipleOut(Schema):
     number: int
     title: str
     summary: str
+    editor_notes: list[str]
 
 
 class ThematicAreaOut(Schema):
     number: int
     title: str
     objectives: list[int]
+    editor_notes: list[str]
 
 
 class TargetOut(Schema):
@@ -32,6 +35,7 @@ class SdgOut(Schema):
     number: int
     title: str
     migration_targets: list[TargetOut]
+    editor_notes: list[str]
 
 
 class ReferenceOut(Schema):
@@ -50,11 +54,13 @@ def reference(request):
         "guiding_principles": list(data["guiding_principles"]),
         "thematic_areas": [
             {"number": a.number, "title": a.title,
-             "objectives": sorted(o.number for o in a.objectives.all())}
+             "objectives": sorted(o.number for o in a.objectives.all()),
+             "editor_notes": a.editor_notes}
             for a in data["thematic_areas"]
         ],
         "sdgs": [
-            {"number": s.number, "title": s.title, "migration_targets": list(s.targets.all())}
+            {"number": s.number, "title": s.title, "migration_targets": list(s.targets.all()),
+             "editor_notes": s.editor_notes}
             for s in data["sdgs"]
         ],
     }

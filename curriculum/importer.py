@@ -208,6 +208,7 @@ def import_reference(data, *, file="<data>"):
     default_file = doc.source.file or ""
     result = ImportResult(kind="reference", key="reference")
     sync = Syncer(result)
+    _sync_source_documents(sync, doc.sources)
 
     objectives = {}
     for item in doc.gcm_objectives:
@@ -329,6 +330,7 @@ def import_curriculum(data, *, file="<data>"):
     default_file = doc.source.file or ""
     result = ImportResult(kind="curriculum", key=doc.slug)
     sync = Syncer(result)
+    _sync_source_documents(sync, doc.sources)
     curriculum = sync.upsert(
         m.Curriculum, {"slug": doc.slug},
         {"title": doc.title, "summary": doc.summary, "editor_notes": doc.editor_notes,
@@ -417,6 +419,13 @@ def import_curriculum(data, *, file="<data>"):
     for _handler, plan in section_plans:
         result.counts.update(plan.counts)
     return result
+
+
+def _sync_source_documents(sync, sources):
+    """Titles of the seed documents, stored once per file (shared by every fixture, so a
+    file no longer listed is kept: another fixture may still cite it)."""
+    for source in sources:
+        sync.upsert(m.SourceDocument, {"file": source.file}, {"title": source.title})
 
 
 def _sync_phased(sync, model, session, entries):

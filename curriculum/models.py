@@ -26,6 +26,20 @@ class Sourced(models.Model):
         return " §".join(part for part in [self.source_file, self.source_section] if part)
 
 
+class SourceDocument(models.Model):
+    """A seed document the records cite, by file name, with its title (stored once, from the
+    fixtures' `sources:` metadata) so pages cite the document by name, not by file."""
+
+    file = models.CharField(max_length=100, unique=True)
+    title = models.CharField(max_length=400)
+
+    class Meta:
+        ordering = ["file"]
+
+    def __str__(self):
+        return self.title
+
+
 class Curriculum(Sourced):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=300)

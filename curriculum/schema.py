@@ -14,6 +14,13 @@ class Source(Strict):
     section: str = Field(max_length=200)
 
 
+class SourceDocDoc(Strict):
+    """Fixture metadata: the title of a seed document, cited by its file name."""
+
+    file: str = Field(min_length=1, max_length=100)
+    title: str = Field(min_length=1, max_length=400)
+
+
 class GcmObjectiveDoc(Strict):
     number: int = Field(ge=1)
     title: str = Field(min_length=1, max_length=400)
@@ -53,6 +60,7 @@ class SdgDoc(Strict):
 class ReferenceDoc(Strict):
     kind: Literal["reference"]
     source: Source
+    sources: list[SourceDocDoc] = []
     gcm_objectives: list[GcmObjectiveDoc]
     guiding_principles: list[GuidingPrincipleDoc]
     thematic_areas: list[ThematicAreaDoc]
@@ -134,12 +142,26 @@ class HandoutDoc(Strict):
     number: str = Field(min_length=1, max_length=20)
     title: str = Field(min_length=1, max_length=300)
     activity: int | None = None
+    activities: list[int] = []
     session: str | None = None
     content: str = ""
     builtin: Literal["gcm_objectives", "guiding_principles", "sdgs"] | None = None
     blocks: list[BlockDoc] = []
     source: Source | None = None
     editor_notes: list[str] = []
+
+    @model_validator(mode="after")
+    def one_way_to_name_activities(self):
+        if self.activity is not None and self.activities:
+            raise ValueError("give either `activity` (one) or `activities` (a list), not both")
+        if len(set(self.activities)) != len(self.activities):
+            raise ValueError("an activity appears more than once in `activities`")
+        return self
+
+    @property
+    def activity_numbers(self):
+        """The activities that use this handout (a handout may serve several)."""
+        return [self.activity] if self.activity is not None else list(self.activities)
 
 
 class CurriculumDoc(Strict):
@@ -148,6 +170,7 @@ class CurriculumDoc(Strict):
     title: str = Field(min_length=1, max_length=300)
     summary: str = ""
     source: Source
+    sources: list[SourceDocDoc] = []
     editor_notes: list[str] = []
     modules: list[ModuleDoc] = Field(min_length=1)
     handouts: list[HandoutDoc] = []

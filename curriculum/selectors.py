@@ -3,7 +3,16 @@
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
-from .models import Curriculum, Element, GcmObjective, GuidingPrinciple, Module, Sdg, ThematicArea
+from .models import (
+    Curriculum,
+    Element,
+    GcmObjective,
+    GuidingPrinciple,
+    Module,
+    Sdg,
+    SourceDocument,
+    ThematicArea,
+)
 
 
 def curricula_with_counts():
@@ -37,3 +46,8 @@ def reference_data():
         "guiding_principles": GuidingPrinciple.objects.all(),
         "sdgs": Sdg.objects.prefetch_related("targets"),
     }
+
+
+def source_titles():
+    """{file name: document title} of the seed documents the records cite."""
+    return dict(SourceDocument.objects.values_list("file", "title"))

@@ -2,6 +2,7 @@
 write and never import services (services import `heads` from here)."""
 
 import difflib
+from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.utils.safestring import mark_safe
@@ -160,14 +161,40 @@ def recap(training, module_number):
                      .select_related("slot", "asked_by").order_by("captured_at"))
     return {"slots": [(slot, sections(heads(notes[slot.pk]) if slot.pk in notes else {}))
                       for slot in offline],
-            "outputs": outputs, "questions": questions}
+            "outputs": group_outputs(outputs), "questions": questions}
 
 
-def output_rows(outputs):
-    """[(group output, [(field label, value)])] with the fields its activity's shape names,
-    the empty ones left out."""
-    return [(o, [(label, o.data[name]) for name, label, _kind in fields_of(shape_for(o.part))
-                 if o.data.get(name)]) for o in outputs]
+class ShownOutput(NamedTuple):
+    """A group output as the recap board, the outcome page and the outcome PDF show it."""
+
+    output: GroupOutput
+    heading: str            # "Group 2" or "Group 2 – Lions"
+    fields: list            # [(field label, value)], the filled fields in the shape's order
+
+
+def group_heading(output):
+    name = (output.group_name or "").strip()
+    number = f"Group {output.group_number}"
+    return f"{number} – {name}" if name and name.casefold() != number.casefold() else number
+
+
+def _shown_value(kind, value, objectives):
+    if kind == "gcm_objective" and str(value).isdigit() and int(value) in objectives:
+        return f"{int(value)}. {objectives[int(value)]}"
+    return value
+
+
+def group_outputs(outputs):
+    """[ShownOutput] of some group outputs: each field with its label from the activity's
+    output shape (notes.outputs), a GCM objective with its number and title ("17. Eliminate
+    all forms of discrimination …"), the empty fields left out. One query (the 23 objectives)
+    whatever the number of outputs; the outputs come with `part__activity` selected."""
+    outputs = list(outputs)
+    objectives = dict(GcmObjective.objects.values_list("number", "title")) if outputs else {}
+    return [ShownOutput(o, group_heading(o), [
+        (label, _shown_value(kind, o.data[name], objectives))
+        for name, label, kind in fields_of(shape_for(o.part)) if o.data.get(name)])
+        for o in outputs]
 
 
 def outcome_report(training):
@@ -184,6 +211,6 @@ def outcome_report(training):
         "summary": mark_safe(report.summary) if report else "",  # noqa: S308
         "notes": [(note, [(label, to_html(v.text)) for key, label in Section.choices
                           for v in note.versions.all() if v.section == key]) for note in notes],
-        "outputs": output_rows(outputs),
+        "outputs": group_outputs(outputs),
         "extra_sections": extra_sections(training),
     }

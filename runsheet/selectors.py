@@ -4,10 +4,10 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 
+from accounts.times import local
 from activities.models import ActivityPart
 from notes.models import Question
 from scheduling.models import Slot
-from scheduling.timeutils import local
 
 from .events import roster
 from .models import Attendance, Group, SlotRun

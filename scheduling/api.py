@@ -3,10 +3,11 @@ import datetime
 from django.urls import reverse
 from ninja import Router, Schema
 
+from accounts.times import local
+
 from . import access, selectors
 from .models import PARTICIPANT_KINDS
 from .services.publishing import feed_for
-from .timeutils import local
 
 router = Router(tags=["agenda"])
 
@@ -16,6 +17,7 @@ class AgendaSlotOut(Schema):
     sequence: int
     kind: str
     title: str
+    items: list[str]
     start_utc: datetime.datetime
     end_utc: datetime.datetime
     start_local: datetime.datetime
@@ -59,6 +61,7 @@ def agenda(request, training_id: int):
         "calendar_url": request.build_absolute_uri(reverse("scheduling:feed", args=[feed.token])),
         "slots": [{
             "uid": str(s.uid), "sequence": s.sequence, "kind": s.kind, "title": s.title,
+            "items": s.items,
             "start_utc": s.start, "end_utc": s.end, "start_local": local(s.start, tz),
             "end_local": local(s.end, tz), "time_zone": tz,
             "module": s.module.number if s.module else None,

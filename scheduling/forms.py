@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 
+from accounts.times import local
 from trainings.models import Training
 
 from .models import Agenda
@@ -38,6 +39,18 @@ class InsertForm(forms.Form):
     title = forms.CharField(required=False, max_length=200)
     shift_following = forms.BooleanField(required=False, initial=True,
                                          label="Shift the rest of the day")
+
+
+def editor_forms(slot, tz, *, bound=None):
+    """The forms of one slot's editor, filled with its values in the training's zone `tz`;
+    `bound` replaces some of them by name (the form just posted, with its errors)."""
+    start = local(slot.start, tz)
+    return {"move": MoveForm(initial={"day": start.date().isoformat(),
+                                      "start_time": f"{start:%H:%M}"}),
+            "resize": ResizeForm(initial={"minutes": slot.minutes, "shift_following": True}),
+            "insert": InsertForm(),
+            "rest": MoveForm(initial={"start_time": f"{start:%H:%M}"}),
+            **(bound or {})}
 
 
 class LayoutForm(forms.Form):

@@ -5,8 +5,9 @@ import datetime
 from django.conf import settings
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
+from accounts.times import local
+
 from .models import SlotKind
-from .timeutils import local
 
 PRODID = "-//UN Network on Migration//UNCT Training platform//EN"
 
@@ -40,6 +41,7 @@ def build(*, name, entries, attendees=None):
         if where:
             event.add("location", where)
         lines = [slot.get_kind_display()]
+        lines += [f"- {item}" for item in slot.items]
         if slot.module_id:
             lines.append(f"Module {slot.module.number}")
         lines += [s.label for s in slot.sessions.all()]

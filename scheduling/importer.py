@@ -27,6 +27,7 @@ class SlotDoc(Strict):
     kind: Literal[tuple(SlotKind.values)]
     module: int | None = None
     title: str = Field(min_length=1, max_length=400)
+    items: list[str] = []
     sessions: list[str] = []
     activity_parts: list[str] = []
     leads: list[Literal[tuple(Lead.values)]] = []
@@ -110,7 +111,7 @@ def import_schedule_templates(data, *, file="<data>"):
                     TemplateSlot, {"template": template, "day": day.day, "position": position},
                     {"start": datetime.time.fromisoformat(slot.start),
                      "end": datetime.time.fromisoformat(slot.end), "kind": slot.kind,
-                     "module_number": slot.module, "title": slot.title,
+                     "module_number": slot.module, "title": slot.title, "items": slot.items,
                      "sessions": slot.sessions, "activity_parts": slot.activity_parts,
                      "leads": slot.leads, "note": slot.note or ""}).pk)
         sync.prune(template.slots.all(), keep_slots)

@@ -48,6 +48,11 @@ class ScheduleTemplate(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def name(self):
+        """How the guide names it: its section and title ("Annex III Option 2: …")."""
+        return " ".join(part for part in [self.source_section, self.title] if part)
+
 
 class TemplateSlot(models.Model):
     template = models.ForeignKey(ScheduleTemplate, on_delete=models.CASCADE, related_name="slots")
@@ -58,6 +63,8 @@ class TemplateSlot(models.Model):
     kind = models.CharField(max_length=20, choices=SlotKind.choices)
     module_number = models.PositiveSmallIntegerField(null=True, blank=True)
     title = models.CharField(max_length=400)
+    items = models.JSONField(default=list, blank=True,
+                             help_text="The row's items as the guide lists them under its title.")
     sessions = models.JSONField(default=list, blank=True)         # session keys
     activity_parts = models.JSONField(default=list, blank=True)   # "<activity>/<part>"
     leads = models.JSONField(default=list, blank=True)            # role names
@@ -109,6 +116,9 @@ class Slot(models.Model):
     end = models.DateTimeField()
     kind = models.CharField(max_length=20, choices=SlotKind.choices)
     title = models.CharField(max_length=400)
+    items = models.JSONField(default=list, blank=True,
+                             help_text="What the slot holds, in order, shown as a list under "
+                                       "its title.")
     module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+")
     sessions = models.ManyToManyField(Session, blank=True, related_name="+")
@@ -130,6 +140,14 @@ class Slot(models.Model):
     @property
     def minutes(self):
         return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def heading(self):
+        """The title, or "" when it only repeats the kind (a break titled "BREAK"): pages
+        show the kind's badge and this, so nothing is said twice."""
+        if self.title.strip().casefold() == self.get_kind_display().casefold():
+            return ""
+        return self.title
 
     def where(self, training=None):
         training = training or self.training

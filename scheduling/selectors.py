@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from accounts.times import local_date
 from activities.models import ActivityPart
 from trainings.models import Role
 from trainings.rules import PARTICIPANT, RCO_ADMIN, STAFF, training_roles
@@ -14,7 +15,6 @@ from trainings.selectors import visible_trainings
 
 from . import validation
 from .models import PARTICIPANT_KINDS, Agenda, AgendaChange, CalendarFeed, ChecklistItem, Lead, Slot
-from .timeutils import local_date
 
 ROLE_TO_LEAD = {Role.LEAD_FACILITATOR: Lead.FACILITATOR, Role.FACILITATOR: Lead.FACILITATOR,
                 Role.TECH_SUPPORT: Lead.TECHNICAL_SUPPORT, Role.MODERATOR: Lead.MODERATOR,
@@ -80,6 +80,14 @@ def personal_slots(user, trainings):
             if is_personal(slot, leads, participant_view=bool(roles & {PARTICIPANT, STAFF}) or team):
                 rows.append((training, slot))
     return rows
+
+
+def personal_days(user, training):
+    """The person's slots of one training, by local day: [{"date", "slots"}]."""
+    days = defaultdict(list)
+    for _training, slot in personal_slots(user, [training]):
+        days[local_date(slot.start, training.time_zone)].append(slot)
+    return [{"date": day, "slots": day_slots} for day, day_slots in sorted(days.items())]
 
 
 def last_change(training):

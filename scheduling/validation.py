@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import holidays
 
+from accounts.times import local, local_date
+
 from .models import SlotKind
-from .timeutils import local, local_date
 
 ERROR, WARNING = "error", "warning"
 

@@ -22,17 +22,19 @@ from .forms import (
     MoveForm,
     ResizeForm,
     TimeZoneForm,
+    editor_forms,
 )
 from .services import editing, layout, publishing
-from .timeutils import local_date
 
 
 def _back(training, anchor=""):
     return redirect(reverse("scheduling:agenda", args=[training.pk]) + anchor)
 
 
-def agenda(request, pk):
-    training = access.get_training(request, pk)
+def _page(request, training, *, status=200, **extra):
+    """The agenda page. After an htmx edit `extra` also holds `note` (the confirmation or the
+    refusal, shown beside the slot or the tools that were used) and `editor` (the slot whose
+    forms stay open)."""
     user = request.user
     slots = selectors.slots_of(training)
     report = selectors.agenda_report(training, slots)
@@ -49,7 +51,12 @@ def agenda(request, pk):
         "layout_form": LayoutForm(initial={"option": training.schedule_option}),
         "settings_form": AgendaSettingsForm(instance=agenda),
         "tz_form": TimeZoneForm(initial={"time_zone": training.time_zone}),
-    })
+        **extra,
+    }, status=status)
+
+
+def agenda(request, pk):
+    return _page(request, access.get_training(request, pk))
 
 
 def slot_editor(request, pk, slot_pk):
@@ -58,23 +65,54 @@ def slot_editor(request, pk, slot_pk):
     training = slot.training
     return render(request, "scheduling/_slot_editor.html", {
         "training": training, "slot": slot, "tz": training.time_zone,
-        "day": local_date(slot.start, training.time_zone), "insert_form": InsertForm()})
+        "forms": editor_forms(slot, training.time_zone)})
 
 
-def _apply(request, training, form, action, anchor=""):
-    if not form.is_valid():
-        errors = "; ".join(f"{form.fields[f].label or f}: {' '.join(e)}" if f in form.fields
-                           else " ".join(e) for f, e in form.errors.items())
-        messages.error(request, errors)
-        return _back(training, anchor)
-    try:
-        result = action(form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+def _form_errors(form):
+    return "; ".join(f"{form.fields[f].label or f}: {' '.join(e)}" if f in form.fields
+                     else " ".join(e) for f, e in form.errors.items())
+
+
+def _refuse(form, exc):
+    """A service's refusal on the form: beside the fields it names, else above them."""
+    if form is None:
+        return
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
+        form.add_error(None, exc)
     else:
-        if isinstance(result, str):
-            messages.success(request, result)
-    return _back(training, anchor)
+        form.add_error(None, exc.messages)
+
+
+def _run(form, action):
+    """(confirmation, refusal) of one edit."""
+    if form is not None and not form.is_valid():
+        return None, _form_errors(form)
+    try:
+        return action(form.cleaned_data if form is not None else None), None
+    except ValidationError as exc:
+        _refuse(form, exc)
+        return None, " ".join(exc.messages)
+
+
+def _apply(request, training, form, action, anchor="", *, slot=None, name=""):
+    """Run one edit. A plain post is redirected to the page (messages); an htmx post gets the
+    page back at once: the note beside the slot (`slot`) or the tools, the slot's forms open
+    (`name` is the one posted), and 422 with the errors beside the fields when refused."""
+    text, error = _run(form, action)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        elif text:
+            messages.success(request, text)
+        return _back(training, anchor)
+    note = {"at": slot.pk if slot else "tools", "level": "error" if error else "success",
+            "text": f"Not saved. {error}" if error else text}
+    editor = None
+    if slot is not None and name:
+        tz = training.time_zone
+        editor = {"slot": slot.pk,
+                  "forms": editor_forms(slot, tz, bound={name: form} if error else None)}
+    return _page(request, training, status=422 if error else 200, note=note, editor=editor)
 
 
 @require_POST
@@ -83,7 +121,7 @@ def move(request, pk, slot_pk):
     training = slot.training
     return _apply(request, training, MoveForm(request.POST), lambda d: editing.move_slot(
         actor=request.user, slot=slot, day=d["day"], start_time=d["start_time"])
-        and f"Moved “{slot.title}”.", f"#slot-{slot.pk}")
+        and f"Moved “{slot.title}”.", f"#slot-{slot.pk}", slot=slot, name="move")
 
 
 @require_POST
@@ -93,7 +131,7 @@ def resize(request, pk, slot_pk):
     return _apply(request, training, ResizeForm(request.POST), lambda d: editing.resize_slot(
         actor=request.user, slot=slot, minutes=d["minutes"],
         shift_following=d["shift_following"]) and f"“{slot.title}” now lasts {d['minutes']} min.",
-        f"#slot-{slot.pk}")
+        f"#slot-{slot.pk}", slot=slot, name="resize")
 
 
 @require_POST
@@ -102,7 +140,7 @@ def move_rest(request, pk, slot_pk):
     training = slot.training
     return _apply(request, training, MoveForm(request.POST), lambda d: editing.move_rest_of_day(
         actor=request.user, slot=slot, to_day=d["day"], start_time=d["start_time"])
-        and "Moved the rest of the day.")
+        and "Moved the rest of the day.", f"#slot-{slot.pk}", slot=slot, name="rest")
 
 
 @require_POST
@@ -111,16 +149,16 @@ def insert(request, pk, slot_pk):
     training = slot.training
     return _apply(request, training, InsertForm(request.POST), lambda d: editing.insert_slot(
         actor=request.user, after=slot, kind=d["kind"], minutes=d["minutes"], title=d["title"],
-        shift_following=d["shift_following"]) and "Inserted.", f"#slot-{slot.pk}")
+        shift_following=d["shift_following"]) and "Inserted.", f"#slot-{slot.pk}",
+        slot=slot, name="insert")
 
 
 @require_POST
 def delete(request, pk, slot_pk):
     slot = access.get_slot(request, pk, slot_pk, EDIT)
     training = slot.training
-    editing.delete_slot(actor=request.user, slot=slot)
-    messages.success(request, f"Removed “{slot.title}”. Undo brings it back.")
-    return _back(training)
+    return _apply(request, training, None, lambda _d: editing.delete_slot(
+        actor=request.user, slot=slot) or f"Removed “{slot.title}”. Undo brings it back.")
 
 
 @require_POST
@@ -134,39 +172,26 @@ def move_day(request, pk):
 @require_POST
 def briefings(request, pk):
     training = access.get_training(request, pk, EDIT)
-    try:
+    def add(_data):
         created = editing.add_briefings(actor=request.user, training=training)
-        messages.success(request, f"Added {len(created)} briefings and debriefings.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return _back(training)
+        return f"Added {len(created)} briefings and debriefings."
+    return _apply(request, training, None, add)
 
 
 @require_POST
 def undo(request, pk):
     training = access.get_training(request, pk, EDIT)
-    try:
-        description = editing.undo(actor=request.user, training=training)
-        messages.success(request, f"Undone: {description}.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return _back(training)
+    def step_back(_data):
+        return f"Undone: {editing.undo(actor=request.user, training=training)}."
+    return _apply(request, training, None, step_back)
 
 
 @require_POST
 def relayout(request, pk):
     training = access.get_training(request, pk, EDIT)
-    form = LayoutForm(request.POST)
-    if form.is_valid():
-        try:
-            layout.choose_layout(actor=request.user, training=training,
-                                 option=form.cleaned_data["option"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, "The agenda was laid out again. Undo restores the "
-                                      "previous one.")
-    return _back(training)
+    return _apply(request, training, LayoutForm(request.POST), lambda d: layout.choose_layout(
+        actor=request.user, training=training, option=d["option"])
+        or "The agenda was laid out again. Undo restores the previous one.")
 
 
 @require_POST
@@ -202,20 +227,15 @@ def time_zone(request, pk):
 @require_POST
 def publish(request, pk):
     training = access.get_training(request, pk, EDIT)
-    try:
-        publishing.publish(actor=request.user, training=training)
-        messages.success(request, "Published: everyone concerned gets an email with the "
-                                  "calendar file.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return _back(training)
+    return _apply(request, training, None, lambda _d: publishing.publish(
+        actor=request.user, training=training)
+        and "Published: everyone concerned gets an email with the calendar file.")
 
 
 def mine(request, pk):
     training = access.get_training(request, pk)
-    rows = selectors.personal_slots(request.user, [training])
     return render(request, "scheduling/mine.html", {
-        "training": training, "slots": [slot for _t, slot in rows],
+        "training": training, "days": selectors.personal_days(request.user, training),
         "tz": training.time_zone, "viewer_tz": request.user.time_zone,
         "feed": selectors.feed_of(request.user)})
 

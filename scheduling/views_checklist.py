@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.times import to_utc
 from trainings.selectors import visible_trainings
 
 from . import access, selectors
@@ -17,7 +18,6 @@ from .access import CHANGE_ITEM, VIEW_CHECKLIST
 from .forms import DueForm
 from .models import ChecklistItem
 from .services import checklist as checklist_services
-from .timeutils import to_utc
 
 
 def _progress(items):

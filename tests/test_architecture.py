@@ -145,6 +145,9 @@ RULE_PATTERNS = {
         r"\{%-?\s*(?:el)?if\b[^%]*\.status\s*(?:==|!=|in)\s",
     "a staff test (ask the rules in the view)": r"\{%-?\s*(?:el)?if\b[^%]*\bis_staff\b",
     "a time labelled UTC by hand (use {% when %} / {% when_text %})": r"\bUTC\b",
+    "an instant through Django's date/time filter, unlabelled in the viewer's zone "
+    "(use {% when %} / {% when_text %} / {% time_range %})":
+        r"\b\w+_at\|(?:date|time)\b|\|time:",
     "where a slot takes place (Slot.where)":
         r"(?m)^.*\{%-?\s*(?:el)?if\b.*(?:meeting_link.*venue|venue.*meeting_link)",
 }
@@ -173,6 +176,9 @@ def test_the_template_patterns_catch_what_they_name():
     samples = {
         "a time labelled UTC by hand (use {% when %} / {% when_text %})":
             '{{ q.at|date:"H:i" }} UTC',
+        "an instant through Django's date/time filter, unlabelled in the viewer's zone "
+        "(use {% when %} / {% when_text %} / {% time_range %})":
+            '{{ inv.expires_at|date:"j M H:i" }}',
         "a role test (ask the rules in the view)": '{% if m.role == "moderator" %}',
         "a status test (a model property or the rules)": '{% if n.status in "a b" %}',
         "a staff test (ask the rules in the view)": "{% if user.is_staff %}",

@@ -1,7 +1,6 @@
 """Reads for trainings: what a user may see, dashboards, rosters. Query counts are flat.
 Selectors never write and never import services."""
 
-import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -9,6 +8,9 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts import times
+
+from .audit_labels import change_rows
 from .models import (
     AuditEntry,
     CountryAdmin,
@@ -96,8 +98,9 @@ _RAW = {
 }
 
 
-def _utc(moment):
-    return f"{moment.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC" if moment else ""
+def _offer_until(nomination):
+    return times.when_text(_open_offer(nomination), nomination.training.time_zone,
+                           zone_names=False)
 
 
 # field -> the value as people read it (the page and the CSV export)
@@ -109,7 +112,7 @@ _SHOWN = {
     "prior_experience": lambda n: n.get_prior_experience_display(),
     "late": lambda n: "yes" if n.late else "",
     "waitlist_position": lambda n: n.waitlist_position or "",
-    "offer_expires_at": lambda n: _utc(_open_offer(n)),
+    "offer_expires_at": _offer_until,
 }
 
 
@@ -309,4 +312,9 @@ def country_profile(country):
 
 
 def audit_entries(training, *, limit=500):
-    return list(AuditEntry.objects.filter(training=training).select_related("actor")[:limit])
+    """The training's audit log, newest first; each entry's `change_rows` are
+    (field label, before, after) as people read them."""
+    entries = list(AuditEntry.objects.filter(training=training).select_related("actor")[:limit])
+    for entry in entries:
+        entry.change_rows = change_rows(entry)
+    return entries

@@ -1,5 +1,7 @@
 from django import template
 
+from curriculum.selectors import source_titles
+
 register = template.Library()
 
 
@@ -13,3 +15,14 @@ def duration(minutes):
     if hours and rest:
         return f"{hours}h {rest:02d}m"
     return f"{hours}h" if hours else f"{rest}m"
+
+
+@register.simple_tag(takes_context=True)
+def source_title(context, file):
+    """The title of the seed document stored as `file` (fixture metadata `sources:`), or the
+    file name when no title is known. One query per page, however many citations it shows."""
+    titles = getattr(context, "_source_titles", None)
+    if titles is None:
+        titles = source_titles()
+        context._source_titles = titles
+    return titles.get(file, file or "")

@@ -5,11 +5,12 @@ is sent."""
 import dataclasses
 import datetime
 
+from accounts.times import to_utc
 from notifications.kinds import Kind, Planned
 from trainings.models import CountryAdmin, Membership, Nomination, Role, Training
 
-from ..models import Slot, SlotKind
-from ..timeutils import to_utc
+from ..blocks import session_blocks
+from ..models import Slot
 
 MORNING = datetime.time(9, 0)
 
@@ -44,29 +45,8 @@ class People:
             nominations=nominations,
             participants={n.user for n in nominations
                           if n.status == Nomination.Status.CONFIRMED and n.user},
-            blocks=sessions(training),
+            blocks=session_blocks(training),  # scheduling.blocks
         )
-
-
-def sessions(training, slots=None):
-    """Blocks of consecutive online or offline slots of one module: what people attend."""
-    blocks = []
-    for slot in slots if slots is not None else Slot.objects.filter(
-            training=training, kind__in=[SlotKind.ONLINE, SlotKind.OFFLINE]).order_by("start"):
-        if slot.kind not in (SlotKind.ONLINE, SlotKind.OFFLINE):
-            continue
-        last = blocks[-1] if blocks else None
-        if last and last["kind"] == slot.kind and last["module_id"] == slot.module_id \
-                and datetime.timedelta(0) <= slot.start - last["end"] <= \
-                datetime.timedelta(minutes=20):
-            last["end"] = max(last["end"], slot.end)
-            last["last_uid"] = str(slot.uid)
-        else:
-            blocks.append({"kind": slot.kind, "module_id": slot.module_id,
-                           "module": slot.module.number if slot.module else None,
-                           "start": slot.start, "end": slot.end, "first_uid": str(slot.uid),
-                           "last_uid": str(slot.uid)})
-    return blocks
 
 
 class Reminder(Kind):

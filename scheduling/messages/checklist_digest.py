@@ -6,13 +6,13 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from accounts.times import local, to_utc
 from notifications.kinds import Kind, register
 from notifications.models import Message, MessageLog
 from notifications.services import log
 from trainings.models import CountryAdmin, Membership, Role, Training
 
 from ..models import ChecklistItem
-from ..timeutils import local, to_utc
 from .base import at_local
 
 DIGEST_TIME = datetime.time(8, 0)

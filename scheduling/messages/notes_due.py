@@ -17,7 +17,7 @@ class NotesDue(Reminder):
     template = "scheduling/email/reminder_notes_due"
 
     def plan(self, training, *, now, people):
-        return [self.planned_message(training, user, f"notes:{block['last_uid']}",
-                                     block["end"] + NOTES_AFTER, slot=block["last_uid"])
-                for block in people.blocks if block["kind"] == SlotKind.OFFLINE
+        return [self.planned_message(training, user, f"notes:{block.last_uid}",
+                                     block.end + NOTES_AFTER, slot=block.last_uid)
+                for block in people.blocks if block.kind == SlotKind.OFFLINE
                 for user in people.rapporteurs]

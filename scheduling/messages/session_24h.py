@@ -3,22 +3,15 @@ import datetime
 from notifications.kinds import register
 
 from .. import ics
-from ..models import Slot, SlotKind
-from .base import Reminder, sessions
+from ..blocks import block_started_by
+from .base import Reminder
 
 
-def block_of(slot):
-    """The slots of the session block (a run of online or offline slots of one module) that
-    `slot` starts, in order; [] if the slot no longer starts a block."""
-    slots = list(Slot.objects.filter(training_id=slot.training_id,
-                                     kind__in=[SlotKind.ONLINE, SlotKind.OFFLINE])
-                 .select_related("module").order_by("start"))
-    for block in sessions(None, slots=slots):
-        if block["first_uid"] == str(slot.uid):
-            return [s for s in slots if s.kind == block["kind"]
-                    and s.module_id == block["module_id"]
-                    and block["start"] <= s.start and s.end <= block["end"]]
-    return []
+def block_of(slot, training):
+    """The slots of the session block that `slot` starts, in order; [] if the slot no longer
+    starts a block (`scheduling.blocks`)."""
+    block = block_started_by(slot, training)
+    return block.slots if block else []
 
 
 @register
@@ -34,14 +27,14 @@ class Session24h(Reminder):
     before = datetime.timedelta(hours=24)
 
     def plan(self, training, *, now, people):
-        return [self.planned_message(training, user, f"session:{block['first_uid']}",
-                                     block["start"] - self.before, slot=block["first_uid"])
+        return [self.planned_message(training, user, f"session:{block.first_uid}",
+                                     block.start - self.before, slot=block.first_uid)
                 for block in people.blocks for user in people.team | people.participants]
 
     def context(self, message):
         context = super().context(message)
         slot = context.get("slot")
-        context["slots"] = block_of(slot) if slot else []
+        context["slots"] = block_of(slot, context["training"]) if slot else []
         return context
 
     def calendar(self, message, context):

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.times import to_utc
 from trainings.services import audit
 
 from ..models import Anchor, ChecklistItem, ChecklistTemplateItem, Slot, SlotKind
-from ..timeutils import to_utc
 
 DUE_TIME = datetime.time(17, 0)  # day-level deadlines fall due at the end of the local day
 

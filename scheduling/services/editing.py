@@ -6,10 +6,10 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.times import local_date, shift_keeping_wall_clock, to_utc
 from trainings.changes import changed
 
 from ..models import Agenda, AgendaChange, Slot, SlotKind
-from ..timeutils import local_date, shift_keeping_wall_clock, to_utc
 from .history import begin_change, get_agenda, restore
 
 INSERTABLE = {SlotKind.BREAK: "Break", SlotKind.LUNCH: "Lunch", SlotKind.BRIEFING: "Briefing",

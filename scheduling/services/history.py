@@ -20,7 +20,8 @@ def snapshot(training):
              .prefetch_related("sessions", "activity_parts").order_by("start", "pk"))
     return [{
         "uid": str(s.uid), "sequence": s.sequence, "start": s.start.isoformat(),
-        "end": s.end.isoformat(), "kind": s.kind, "title": s.title, "module_id": s.module_id,
+        "end": s.end.isoformat(), "kind": s.kind, "title": s.title, "items": s.items,
+        "module_id": s.module_id,
         "session_ids": sorted(x.pk for x in s.sessions.all()),
         "part_ids": sorted(x.pk for x in s.activity_parts.all()),
         "leads": s.leads, "location": s.location, "note": s.note,
@@ -43,7 +44,8 @@ def begin_change(*, actor, training, description, undoable=True):
 
 def _values(row):
     return {"start": parse_datetime(row["start"]), "end": parse_datetime(row["end"]),
-            "kind": row["kind"], "title": row["title"], "module_id": row["module_id"],
+            "kind": row["kind"], "title": row["title"], "items": row.get("items", []),
+            "module_id": row["module_id"],
             "leads": row["leads"], "location": row["location"], "note": row["note"]}
 
 

@@ -5,12 +5,12 @@ import datetime
 
 from django.db import transaction
 
+from accounts.times import to_utc
 from activities.models import ActivityPart
 from curriculum.models import AgendaItem, Module, Session
 from trainings.services.training import update_training
 
 from ..models import Lead, ScheduleTemplate, Slot, SlotKind
-from ..timeutils import to_utc
 from .history import begin_change
 
 FLEXIBLE_DAY_START = datetime.time(8, 30)
@@ -26,10 +26,10 @@ def _lookups(curriculum):
     return modules, sessions, parts
 
 
-def _create(training, *, start, end, kind, title, module=None, sessions=(), parts=(), leads=(),
-            note=""):
+def _create(training, *, start, end, kind, title, items=(), module=None, sessions=(), parts=(),
+            leads=(), note=""):
     slot = Slot.objects.create(training=training, start=start, end=end, kind=kind, title=title,
-                               module=module, leads=list(leads), note=note)
+                               items=list(items), module=module, leads=list(leads), note=note)
     if sessions:
         slot.sessions.set(sessions)
     if parts:
@@ -43,6 +43,7 @@ def _from_template(training, template):
         day = training.start_date + datetime.timedelta(days=row.day - 1)
         _create(training, start=to_utc(day, row.start, training.time_zone),
                 end=to_utc(day, row.end, training.time_zone), kind=row.kind, title=row.title,
+                items=row.items,
                 module=modules.get(row.module_number),
                 sessions=[sessions[k] for k in row.sessions if k in sessions],
                 parts=[parts[r] for r in row.activity_parts if r in parts],
@@ -83,22 +84,32 @@ def _flexible(training):
                 leads=[Lead.FACILITATOR, Lead.MODERATOR, Lead.RAPPORTEUR])
 
 
+def layout_description(template):
+    """The history/undo label of a layout, naming it as the guide does ("Annex III Option 2:
+    Four consecutive mornings, …"), never by its key."""
+    if template is None:
+        return FLEXIBLE_DESCRIPTION
+    return f"Laid out the agenda from {template.name}"
+
+
+FLEXIBLE_DESCRIPTION = "Laid out the agenda flexibly (one module a day)"
+
+
 @transaction.atomic
 def lay_out(*, actor, training, option=None, undoable=True):
     """Replace the agenda with the layout of `option` (default: the training's option)."""
     option = option or training.schedule_option
-    agenda = begin_change(actor=actor, training=training, undoable=undoable,
-                          description=f"Laid out the agenda ({option})")
-    Slot.objects.filter(training=training).delete()
-    if option == "flexible":
-        _flexible(training)
-    else:
+    template = None
+    if option != "flexible":
         template = (ScheduleTemplate.objects.prefetch_related("slots")
                     .filter(curriculum=training.curriculum, key=option).first())
-        if template is None:
-            _flexible(training)
-        else:
-            _from_template(training, template)
+    agenda = begin_change(actor=actor, training=training, undoable=undoable,
+                          description=layout_description(template))
+    Slot.objects.filter(training=training).delete()
+    if template is None:
+        _flexible(training)
+    else:
+        _from_template(training, template)
     agenda.template_key = option
     agenda.save(update_fields=["template_key"])
     return agenda

@@ -244,9 +244,12 @@ function renderRoster() {
     const status = (current[String(person.id)] || {}).status || "";
     counts[status] = (counts[status] || 0) + 1;
     const button = el("button", { type: "button", class: `person ${status}`, "data-person": String(person.id) },
-      el("span", {}, person.name, el("span", { class: "entity" }, person.entity)),
+      el("span", {}, person.name, " ", el("span", { class: "entity" }, person.entity)), " ",
       el("span", { class: "status" }, status || "–"));
-    button.setAttribute("aria-label", `${person.name}, ${status || "not marked"}. Tap to change.`);
+    // The name holds the text the button shows (name, UN entity, status), as WCAG 2.5.3 asks; the
+    // spaces between the spans keep the words apart for assistive technology.
+    button.setAttribute("aria-label",
+      `${person.name} ${person.entity}, ${status || "not marked"}. Tap to change.`);
     return el("li", {}, button);
   }));
   $("att-count").textContent = `(${(counts.present || 0) + (counts.late || 0)} in the room, ` +

@@ -39,7 +39,8 @@ def test_page_and_pdf_show_the_same_summary_notes_and_outputs(client, reported):
     training, people, slot = reported
     page, pdf = page_and_pdf_html(client, training, people["participant"])
     for shown in ["Strong engagement on data.", slot.title, "Key points",
-                  "Data gaps are the first priority", "Blue 1", "Objective 1: GCM objective",
+                  "Data gaps are the first priority", "Group 1 – Blue", "Objective 1: GCM objective",
+                  "1. Collect and utilize accurate",
                   "Objective 1: Priority actions in the country", "Better migration data"]:
         assert shown in page, shown
         assert shown in pdf, shown

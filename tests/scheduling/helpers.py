@@ -1,6 +1,6 @@
 
+from accounts.times import local
 from scheduling.selectors import agenda_report, slots_of
-from scheduling.timeutils import local
 from tests.builders import training_with_agenda
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from scheduling.models import Slot, SlotKind
+from tests.html import page_without_tokens
 
 pytestmark = pytest.mark.django_db
 MISSING = 987_654
@@ -23,7 +24,7 @@ def test_the_agenda_page_and_api_answer_outsiders_as_for_a_missing_training(
                 lambda i: f"/api/v1/trainings/{i}/agenda"):
         existing, missing = client.get(url(pk)), client.get(url(MISSING))
         assert existing.status_code == missing.status_code == 404, url(pk)
-        assert existing.content == missing.content, url(pk)
+        assert page_without_tokens(existing) == page_without_tokens(missing), url(pk)
 
 
 def test_a_slot_outsiders_may_not_see_is_404_like_a_missing_one(client, kenya_world):
@@ -32,7 +33,7 @@ def test_a_slot_outsiders_may_not_see_is_404_like_a_missing_one(client, kenya_wo
     existing = client.get(reverse("scheduling:slot_editor", args=[training.pk, slot.pk]))
     missing = client.get(reverse("scheduling:slot_editor", args=[training.pk, MISSING]))
     assert existing.status_code == missing.status_code == 404
-    assert existing.content == missing.content
+    assert page_without_tokens(existing) == page_without_tokens(missing)
 
 
 @pytest.mark.parametrize("role", ["participant", "moderator", "rco_admin"])

@@ -1,33 +1,15 @@
-"""Filters for the trainings' emails: an instant in a named zone, with its abbreviation, and
-the zone of the account behind an address (the recipient's own time, when they have one).
-
-trainings sits below scheduling, so these do not use scheduling's agenda_tags."""
-
-import zoneinfo
+"""The trainings' emails: the time tags (`accounts.templatetags.times`, one implementation)
+and the zone of the account behind an address (the recipient's own time, when they have
+one)."""
 
 from django import template
 from django.contrib.auth import get_user_model
 
+from accounts.templatetags.times import register as times
+
 register = template.Library()
-
-
-def _local(instant, tz_name):
-    return instant.astimezone(zoneinfo.ZoneInfo(tz_name or "UTC"))
-
-
-@register.filter
-def when_in(instant, tz_name):
-    """e.g. "Wed 3 Mar 2027, 14:00": the wall-clock date and time of `instant` in `tz_name`."""
-    if not instant:
-        return ""
-    here = _local(instant, tz_name)
-    return f"{here:%a} {here.day} {here:%b %Y, %H:%M}"
-
-
-@register.filter
-def zone_abbr(instant, tz_name):
-    """e.g. "EAT", "EST", "CEST" (the UTC offset, e.g. "+04", where the zone has none)."""
-    return _local(instant, tz_name).strftime("%Z") if instant else ""
+register.tags.update(times.tags)
+register.filters.update(times.filters)
 
 
 @register.filter
