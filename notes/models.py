@@ -126,6 +126,13 @@ class GroupOutput(models.Model):
     def __str__(self):
         return f"{self.part} – group {self.group_number}"
 
+    @property
+    def heading(self):
+        """"Group 2", or "Group 2 – Lions" when the group chose a name (not "Group 2" again)."""
+        name = (self.group_name or "").strip()
+        number = f"Group {self.group_number}"
+        return f"{number} – {name}" if name and name.casefold() != number.casefold() else number
+
 
 class Attachment(models.Model):
     output = models.ForeignKey(GroupOutput, on_delete=models.CASCADE, related_name="attachments")

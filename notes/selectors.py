@@ -172,12 +172,6 @@ class ShownOutput(NamedTuple):
     fields: list            # [(field label, value)], the filled fields in the shape's order
 
 
-def group_heading(output):
-    name = (output.group_name or "").strip()
-    number = f"Group {output.group_number}"
-    return f"{number} – {name}" if name and name.casefold() != number.casefold() else number
-
-
 def _shown_value(kind, value, objectives):
     if kind == "gcm_objective" and str(value).isdigit() and int(value) in objectives:
         return f"{int(value)}. {objectives[int(value)]}"
@@ -191,7 +185,7 @@ def group_outputs(outputs):
     whatever the number of outputs; the outputs come with `part__activity` selected."""
     outputs = list(outputs)
     objectives = dict(GcmObjective.objects.values_list("number", "title")) if outputs else {}
-    return [ShownOutput(o, group_heading(o), [
+    return [ShownOutput(o, o.heading, [
         (label, _shown_value(kind, o.data[name], objectives))
         for name, label, kind in fields_of(shape_for(o.part)) if o.data.get(name)])
         for o in outputs]

@@ -57,3 +57,11 @@ def test_group_outputs_read_the_objectives_once(outputs):
     with CaptureQueriesContext(connection) as queries:
         assert selectors.group_outputs([s.output for s in shown])[0].heading == "Group 1"
     assert len(queries) == 1
+
+
+def test_the_outputs_page_names_each_group_as_the_recap_board_does(client, outputs):
+    training, people = outputs
+    client.force_login(people["facilitator"])
+    page = text_of(client.get(f"/trainings/{training.pk}/outputs/").content)
+    assert "Group 2 – Lions" in page
+    assert "Lions 2" not in page and "Group 1 – Group 1" not in page
