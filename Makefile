@@ -34,10 +34,12 @@ run: setup
 	$(PY) manage.py seed_demo
 	$(PY) scripts/devserver.py
 
+# pytest on both cores (pytest-xdist; PYTEST_WORKERS=0 runs it in one process).
+PYTEST_WORKERS ?= 2
 test: setup
 	node --test tests/js/*.test.js
 	npx --no-install eslint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/run.py

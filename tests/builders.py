@@ -4,8 +4,8 @@ schedule option, its checklist and its planned messages (the after-commit follow
 a committed request would run it).
 
 The fixtures (reference data, curricula, schedule templates, checklists, surveys) are
-imported once per test session into the test database (tests/conftest.py); `seed_curriculum`
-imports them again only where a transactional test flushed the database.
+in the test database from the start of the session (tests/conftest.py, tests/dbtemplate.py);
+`seed_curriculum` puts them back only where a transactional test flushed the database.
 """
 
 import datetime
@@ -14,13 +14,16 @@ from django.test import TestCase
 
 
 def seed_curriculum():
-    """The seed 000 curriculum with every fixture, imported only if missing."""
+    """The seed 000 curriculum with every fixture, put back only if missing (from the
+    session's snapshot, or by importing the fixture files where there is none)."""
     from curriculum.models import Curriculum
     from curriculum.services import import_all_fixtures
+    from tests.dbtemplate import restore_fixtures
 
     curriculum = Curriculum.objects.filter(slug="remote-unct-training").first()
     if curriculum is None:
-        import_all_fixtures()
+        if not restore_fixtures():
+            import_all_fixtures()
         curriculum = Curriculum.objects.get(slug="remote-unct-training")
     return curriculum
 

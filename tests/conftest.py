@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests import xdist_groups
 from tests.celery_worker import worker, workers  # noqa: F401 - fixtures
 from tests.factories import UserFactory
 
@@ -35,15 +36,42 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Every fixture (reference data, curricula, schedules, checklists, surveys) imported once
-    into the test database. Tests run in a transaction on top of it; pytest-django runs the
-    transactional tests (which empty the database when they end) after all the others, and
-    `tests.builders.seed_curriculum` imports again where one of them emptied it."""
-    from curriculum.services import import_all_fixtures
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,
+                    django_db_keepdb, django_db_createdb, django_db_modify_db_settings):
+    """The test database with every fixture (reference data, curricula, schedules, checklists,
+    surveys) imported, built once and cloned from a PostgreSQL template afterwards
+    (tests/dbtemplate.py); each xdist worker gets its own (suffix _gw0, _gw1...). Tests run in
+    a transaction on top of it; pytest-django runs the transactional tests (which empty the
+    database when they end) after all the others, and `tests.builders.seed_curriculum` refills
+    it where one of them emptied it. --reuse-db and --nomigrations keep pytest-django's way."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
+    from curriculum.services import import_all_fixtures
+    from tests import dbtemplate
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+
+    def setup(keepdb):
+        return setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
+                               serialized_aliases=serialized_aliases, keepdb=keepdb)
+
+    keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
-        import_all_fixtures()
+        if keepdb or not django_db_use_migrations:
+            if not django_db_use_migrations:
+                _disable_migrations()
+            db_cfg = setup(keepdb)
+            import_all_fixtures()
+        else:
+            db_cfg = dbtemplate.setup_test_database(setup, import_all_fixtures)
+        dbtemplate.take_snapshot()
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            dbtemplate.end_other_sessions()
+            teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture
@@ -100,3 +128,22 @@ def pytest_collection_modifyitems(config, items):
     if unmarked:
         raise pytest.UsageError("Mark these real-worker tests with pytest.mark.worker: "
                                 + ", ".join(unmarked))
+    xdist_groups.write_groups(config, items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist, on the controller: where the workers write each test's group."""
+    node.workerinput[xdist_groups.KEY] = xdist_groups.groups_dir(node.config)
+
+
+def pytest_unconfigure(config):
+    xdist_groups.remove_groups_dir(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` (pyproject.toml) means the groups of tests/xdist_groups.py."""
+    if config.getvalue("dist") == "loadgroup":
+        return xdist_groups.make_scheduler(config, log)
+    return None

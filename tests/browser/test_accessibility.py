@@ -239,9 +239,11 @@ def test_run_mode_with_every_attendance_status_and_groups_has_no_serious_violati
     page.get_by_role("link", name="Run mode").click()
     expect(page.locator("#run")).to_have_attribute("data-offline-ready", "true")
     people = page.locator("button[data-person]")
-    for taps, status in enumerate(["present", "late", "absent", "excused"], start=1):
-        for _ in range(taps):
+    cycle = ["present", "late", "absent", "excused"]
+    for taps, status in enumerate(cycle, start=1):
+        for step in cycle[:taps]:  # each tap shows its state before the next (none is lost)
             people.nth(taps).click()
+            expect(people.nth(taps)).to_have_accessible_name(re.compile(f", {step}\\. Tap"))
         expect(people.nth(taps)).to_have_accessible_name(re.compile(f", {status}\\. Tap"))
     page.get_by_role("button", name="Split the people present").click()
     expect(page.locator("#groups select").first).to_be_visible()
