@@ -192,16 +192,22 @@ def _titles_of_day(page, day):
         "tr.slot .slot-title").all_inner_texts()
 
 
+def _drag_below_the_last(page, title, last_title):
+    """Drag the slot `title` by its handle onto the lower edge of the slot `last_title`."""
+    moving, last = _slot_row(page, title), _slot_row(page, last_title)
+    box = last.bounding_box()
+    moving.locator(".drag-handle").drag_to(
+        last, target_position={"x": box["width"] / 2, "y": box["height"] - 4})
+    return moving
+
+
 def test_drag_a_slot_on_a_desktop_and_the_order_persists(page):
     _open_agenda(page, viewport=DESKTOP)
     day = "Thursday 4 March 2027"
     before = _titles_of_day(page, day)
     assert before[-1] == "Wrap up and way forward"
-    moving = _slot_row(page, "Opening of day 4 offline session")
-    last = _slot_row(page, "Wrap up and way forward")
-    box = last.bounding_box()
-    moving.locator(".drag-handle").drag_to(
-        last, target_position={"x": box["width"] / 2, "y": box["height"] - 4})
+    moving = _drag_below_the_last(page, "Opening of day 4 offline session",
+                                  "Wrap up and way forward")
     expect(moving.get_by_role("status")).to_have_text(
         re.compile(r"^Moved “Opening of day 4 offline session”"))
     expect(moving).to_contain_text("13:00–13:15")
@@ -224,11 +230,8 @@ def test_a_refused_drop_puts_the_slot_back_and_says_why(page):
     with transaction.atomic():   # meanwhile, in another office, the training is cancelled
         cancel_training(actor=UserFactory(is_staff=True), training=training,
                         reason="Postponed by the RC office")
-    moving = _slot_row(page, "Opening of day 4 offline session")
-    last = _slot_row(page, "Wrap up and way forward")
-    box = last.bounding_box()
-    moving.locator(".drag-handle").drag_to(
-        last, target_position={"x": box["width"] / 2, "y": box["height"] - 4})
+    moving = _drag_below_the_last(page, "Opening of day 4 offline session",
+                                  "Wrap up and way forward")
     expect(moving.get_by_role("status")).to_have_text(
         "Not saved: A cancelled training's agenda cannot change. Reload the page to see the "
         "current state.")
