@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from accounts.times import when_text
 from activities.models import ActivityPart
 from curriculum.models import Curriculum, Module, Session
 from trainings.models import Training
@@ -135,7 +136,9 @@ class Slot(models.Model):
                                               name="slot_ends_after_start")]
 
     def __str__(self):
-        return f"{self.start:%Y-%m-%d %H:%M} {self.title}"
+        """"Activity 1 (Mon 1 Mar 2027, 11:55 EAT)": in the training's zone, labelled (an audit
+        entry keeps this text)."""
+        return f"{self.title} ({when_text(self.start, self.training.time_zone, zone_names=False)})"
 
     @property
     def minutes(self):

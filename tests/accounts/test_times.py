@@ -238,3 +238,17 @@ def test_an_agenda_row_shows_the_slot_in_both_zones(client, world):
     there_end = slot.end.astimezone(zoneinfo.ZoneInfo(NEW_YORK))
     assert f"{here:%H:%M}–{end:%H:%M} EAT" in text
     assert f"{there:%H:%M}–{there_end:%H:%M} EST" in text
+
+
+def test_an_audit_entry_names_a_slot_in_the_trainings_zone(client, world):
+    from trainings.services import audit
+
+    training, _cancelled, lead, _token, _certificate, slot, _at = world
+    note = SessionNote.objects.get(slot=slot)
+    audit.record(training=training, actor=lead, action="notes published", obj=note)
+    client.force_login(lead)
+    text = text_of(client.get(reverse("trainings:audit", args=[training.pk])).content)
+    here = slot.start.astimezone(zoneinfo.ZoneInfo(NAIROBI))
+    assert f"Notes: {slot.title} ({here:%a} {here.day} {here:%b %Y, %H:%M} EAT)" in text
+    utc = slot.start.astimezone(datetime.UTC)
+    assert f"{utc:%Y-%m-%d %H:%M}" not in text   # the unlabelled UTC reading
