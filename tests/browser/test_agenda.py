@@ -83,6 +83,8 @@ def _slot_row(page, text):
 
 
 def _open_editor(page, text):
+    # a click before htmx has processed the page does nothing (seen once on a loaded CI run)
+    page.wait_for_function("() => window.htmx && document.readyState === 'complete'")
     _slot_row(page, text).get_by_role("button", name="Edit").click()
     editor = page.locator("tr.slot-editor:not([hidden])")
     expect(editor.get_by_role("button", name="Move", exact=True)).to_be_visible()
