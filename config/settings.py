@@ -5,6 +5,7 @@ Development and tests use these as they are; `config.production` hardens them.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -30,7 +31,14 @@ SECRET_KEY = os.environ.get(
 )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address people reach the site at: every link in emails, QR codes and calendar feeds is
+# built from it (notifications.rendering.absolute_url). `make run` (scripts/devserver.py) sets
+# it from the address it serves on; config.production requires it. Its host is allowed, so that
+# a dev server on 0.0.0.0 answers the links it sends to a tablet on the same network.
+SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
+_SITE_HOST = urlsplit(SITE_URL).hostname or ""
+if _SITE_HOST and _SITE_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(f"[{_SITE_HOST}]" if ":" in _SITE_HOST else _SITE_HOST)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +54,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "django_countries",
+    "django_filters",
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",

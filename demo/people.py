@@ -13,7 +13,10 @@ TEAM = [
     ("rapporteur", "rapporteur@demo.unct.test", "Ruth Rapporteur", "UNICEF", "Africa/Nairobi",
      False),
     ("RCO admin", "rco@demo.unct.test", "Rashid RCO", "RCO", "Africa/Nairobi", False),
+    # invited as a second facilitator, not yet accepted: accepts from the dashboard
+    ("invitee", "invitee@demo.unct.test", "Ivan Invitee", "UNHCR", "Europe/Zurich", False),
 ]
+INVITEE = "invitee@demo.unct.test"
 
 ENTITIES = ["IOM", "UNDP", "UNICEF", "UNHCR", "UN Women", "ILO", "WHO", "UNFPA", "RCO", "FAO"]
 FIRST = ["Amina", "David", "Grace", "Peter", "Wanjiru", "Samuel", "Faith", "Joseph", "Mary",

@@ -6,7 +6,10 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self):
-        from trainings.navigation import Tab, register_tab
+        from trainings.navigation import AFTER, Tab, register_tab
 
         register_tab(Tab("Documents", "documents:list", 34, perm="documents.view",
-                         active_for=("documents:list",)))
+                         active_for=("documents:list",), group=AFTER))
+
+        from . import lifecycle_effects  # noqa: F401 - lifecycle hooks
+        from .next_items import SOURCES  # noqa: F401 - registers its "What to do next" sources

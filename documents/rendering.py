@@ -12,11 +12,13 @@ import segno
 from django.conf import settings
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from accounts.times import local_date
 from activities.models import Activity
 from curriculum.models import GuidingPrinciple, Handout, Sdg, ThematicArea
+from notifications.rendering import absolute_url
 from scheduling.blocks import session_blocks
 from scheduling.models import PARTICIPANT_KINDS, Slot, SlotKind
 from trainings.models import Nomination
@@ -123,7 +125,7 @@ def qr_svg(url):
 
 
 def verification_url(code):
-    return f"{settings.SITE_URL.rstrip('/')}/verify/{code}/"
+    return absolute_url(reverse("documents:verify", args=[code]))
 
 
 def build(kind, training, participant=None, *, certificate=None, extra=None):

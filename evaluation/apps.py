@@ -7,7 +7,7 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from curriculum.importer import register_kind
-        from trainings.navigation import Tab, register_tab
+        from trainings.navigation import AFTER, Tab, register_tab
 
         from .importer import import_survey_set
 
@@ -20,4 +20,7 @@ class EvaluationConfig(AppConfig):
         register_section("Evaluation", summary)
         register_tab(Tab("Evaluation", "evaluation:home", 33, perm="evaluation.open", active_for=(
             "evaluation:home", "evaluation:answer", "evaluation:answer_module",
-            "evaluation:results", "evaluation:plan")))
+            "evaluation:results", "evaluation:plan"), group=AFTER))
+
+        from . import lifecycle_effects  # noqa: F401 - lifecycle hooks
+        from .next_items import SOURCES  # noqa: F401 - registers its "What to do next" sources

@@ -16,7 +16,15 @@ _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=
 
 
 def site_url():
+    """The site's address (settings.SITE_URL) without a trailing slash."""
     return settings.SITE_URL.rstrip("/")
+
+
+def absolute_url(path):
+    """The absolute URL of a path of this site ("/trainings/1/" -> "https://host/trainings/1/"):
+    the one place every link leaving the site (emails, QR codes, calendar feeds, the API's
+    messages) is built, so they all follow SITE_URL."""
+    return site_url() + "/" + path.lstrip("/")
 
 
 def render(template, context):
@@ -39,5 +47,5 @@ def message_id(key):
     """A stable Message-ID derived from the message's unique key: a retried send of the same
     message carries the same id, so mail systems can recognise the duplicate."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:40]
-    domain = urlparse(settings.SITE_URL).hostname or "localhost"
+    domain = urlparse(site_url()).hostname or "localhost"
     return f"<{digest}@{domain}>"

@@ -6,7 +6,7 @@ class RunsheetConfig(AppConfig):
     verbose_name = "Run mode"
 
     def ready(self):
-        from trainings.navigation import Tab, register_tab
+        from trainings.navigation import ROOM, Tab, register_tab
 
-        register_tab(Tab("Run mode", "runsheet:run", 27, perm="runsheet.run",
-                         active_for=("runsheet:run",)))
+        register_tab(Tab("Run mode", "runsheet:run", 26, perm="runsheet.run",
+                         active_for=("runsheet:run",), group=ROOM))

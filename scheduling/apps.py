@@ -26,3 +26,6 @@ class SchedulingConfig(AppConfig):
                          active_for=("scheduling:agenda", "scheduling:mine", "scheduling:now")))
         register_tab(Tab("Checklist", "scheduling:checklist", 25, perm="scheduling.view_checklist",
                          active_for=("scheduling:checklist",)))
+
+        from . import lifecycle_effects  # noqa: F401 - lifecycle hooks
+        from .next_items import SOURCES  # noqa: F401 - registers its "What to do next" sources

@@ -2,10 +2,11 @@
 
 import datetime
 
-from django.conf import settings
+from django.urls import reverse
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from accounts.times import local
+from notifications.rendering import absolute_url
 
 from .models import SlotKind
 
@@ -48,9 +49,10 @@ def build(*, name, entries, attendees=None):
         lines += [f"Activity {p.activity.number}, {p.label}" for p in slot.activity_parts.all()]
         if slot.kind == SlotKind.ONLINE and training.meeting_link:
             lines.append(f"Join: {training.meeting_link}")
-        lines.append(f"Agenda: {settings.SITE_URL.rstrip('/')}/trainings/{training.pk}/agenda/")
+        agenda = absolute_url(reverse("scheduling:agenda", args=[training.pk]))
+        lines.append(f"Agenda: {agenda}")
         event.add("description", "\n".join(lines))
-        event.add("url", f"{settings.SITE_URL.rstrip('/')}/trainings/{training.pk}/agenda/")
+        event.add("url", agenda)
         for user, role in (attendees or {}).get(training.pk, []):
             event.add("attendee", _attendee(user, role), encode=0)
         alarm = Alarm()

@@ -4,12 +4,12 @@ when the training is laid out (services.layout), a calendar link when one is ask
 
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.times import local_date
 from activities.models import ActivityPart
-from trainings.models import Role
+from trainings.models import CountryAdmin, Membership, Role
 from trainings.rules import PARTICIPANT, RCO_ADMIN, STAFF, training_roles
 from trainings.selectors import visible_trainings
 
@@ -111,12 +111,97 @@ def feed_entries(feed):
     return "My UNCT trainings", personal_slots(user, mine)
 
 
+def checklist_rows(training):
+    """The training's checklist as a queryset (the page filters it), with what it shows."""
+    return ChecklistItem.objects.filter(training=training).select_related(
+        "status_by", "module", "template")
+
+
 def checklist_of(training):
-    return list(ChecklistItem.objects.filter(training=training).select_related(
-        "status_by", "module", "template"))
+    return list(checklist_rows(training))
+
+
+def checklist_progress(training):
+    """{"closed", "total", "percent"} over the whole checklist, in one query."""
+    counts = ChecklistItem.objects.filter(training=training).aggregate(
+        total=Count("pk"), closed=Count("pk", filter=~Q(status__in=ChecklistItem.OPEN)))
+    total, closed = counts["total"], counts["closed"]
+    return {"closed": closed, "total": total,
+            "percent": round(100 * closed / total) if total else 0}
 
 
 def open_items_due_by(trainings, moment):
     return list(ChecklistItem.objects.filter(
         training__in=trainings, status__in=ChecklistItem.OPEN, due_at__lte=moment,
     ).select_related("training", "module").order_by("due_at"))
+
+
+# --- the checklist page: phases, owners, filters ------------------------------------------
+
+# The phases of the guide's checklist (fixtures/checklists), from an item's deadline rule:
+# (key, heading). Days are relative to the training's first day (T) or last day (E).
+CHECKLIST_PHASES = [
+    ("early", "Preparation: two months to four weeks before (T-60 to T-28)"),
+    ("late", "Final preparation: the last four weeks (T-27 to T-1)"),
+    ("opening", "Opening of the training"),
+    ("modules", "Each module"),
+    ("close", "Close of the training"),
+    ("after", "After the training (up to T+90)"),
+    ("other", "Other items (added by hand)"),
+]
+_PHASE_LABELS = dict(CHECKLIST_PHASES)
+
+
+def checklist_phase(item):
+    """The phase key of a checklist item, from its template's anchor and offset (an item
+    whose due date was moved by hand stays in its phase)."""
+    template = item.template
+    if template is None:
+        return "other"
+    offset = template.offset_days or 0
+    if template.anchor in ("module_start", "module_end"):
+        return "modules"
+    if template.anchor == "start":
+        return "early" if offset <= -28 else "late" if offset < 0 else "opening"
+    return "close" if offset <= 0 else "after"
+
+
+def checklist_groups(items, now):
+    """[{"key", "heading", "items", "count", "open", "overdue", "expanded"}] in the order of
+    the phases; phases without items are left out. `expanded`: the group the team works on
+    (the first with open items) and any with overdue items; the others start collapsed, so
+    the page opens on what is due rather than on 50 lines. Reads nothing: `items` come from
+    checklist_of."""
+    groups = {key: [] for key, _heading in CHECKLIST_PHASES}
+    for item in items:
+        item.is_overdue = item.is_open and item.due_at is not None and item.due_at < now
+        groups[checklist_phase(item)].append(item)
+    found = [{"key": key, "heading": _PHASE_LABELS[key], "items": rows, "count": len(rows),
+              "open": sum(1 for i in rows if i.is_open),
+              "overdue": sum(1 for i in rows if i.is_overdue)}
+             for key, rows in groups.items() if rows]
+    current = next((group for group in found if group["open"]), None)
+    for group in found:
+        group["expanded"] = group is current or bool(group["overdue"])
+    return found
+
+
+def checklist_holders(training):
+    """{owner role: [users holding it on the training]}: the team's memberships and the
+    country's RCO admins, in two queries."""
+    holders = defaultdict(list)
+    for membership in Membership.objects.filter(training=training).select_related(
+            "user").order_by("user__full_name", "user__email"):
+        holders[membership.role].append(membership.user)
+    for admin in CountryAdmin.objects.filter(country=training.country).select_related("user"):
+        holders[RCO_ADMIN].append(admin.user)
+    return dict(holders)
+
+
+def owner_roles_of(roles):
+    """The owner values of the items a person holding `roles` owns (a lead facilitator owns
+    the facilitators' items too, as scheduling.rules.owns_item says)."""
+    owned = set(roles) & (set(Role.values) | {RCO_ADMIN})
+    if Role.LEAD_FACILITATOR in owned:
+        owned.add(Role.FACILITATOR)
+    return owned

@@ -2,6 +2,7 @@
 reads through scheduling.selectors, writes through scheduling.services.checklist."""
 
 import datetime
+import urllib.parse
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,26 +16,29 @@ from trainings.selectors import visible_trainings
 
 from . import access, selectors
 from .access import CHANGE_ITEM, VIEW_CHECKLIST
+from .filters import FILTER_KEYS, ChecklistFilter
 from .forms import DueForm
 from .models import ChecklistItem
 from .services import checklist as checklist_services
 
 
-def _progress(items):
-    closed = sum(1 for i in items if not i.is_open)
-    return {"closed": closed, "total": len(items),
-            "percent": round(100 * closed / len(items)) if items else 0}
-
-
 def checklist(request, pk):
+    """The checklist grouped by phase, filtered by owner and status (GET form)."""
     training = access.get_training(request, pk, VIEW_CHECKLIST)
-    items = selectors.checklist_of(training)
+    found = ChecklistFilter(request.GET or None, selectors.checklist_rows(training),
+                            user=request.user, training=training,
+                            holders=selectors.checklist_holders(training))
+    items = list(found.qs)
     for item in items:
+        item.training = training  # the rules read it: no query per item
         item.can_change = request.user.has_perm(CHANGE_ITEM, item)
+    chosen = found.chosen()
     return render(request, "scheduling/checklist.html", {
-        "training": training, "items": items, "progress": _progress(items),
-        "now": timezone.now(), "statuses": ChecklistItem.Status.choices,
-        "tz": training.time_zone})
+        "training": training, "groups": selectors.checklist_groups(items, timezone.now()),
+        "shown": len(items), "filter": found, "filtered": bool(chosen),
+        "filter_query": urllib.parse.urlencode(chosen),
+        "progress": selectors.checklist_progress(training),
+        "statuses": ChecklistItem.Status.choices, "tz": training.time_zone})
 
 
 def _change(request, item):
@@ -61,7 +65,11 @@ def update_item(request, pk, item_pk):
         messages.error(request, f"{item.title}: {' '.join(exc.messages)}")
     else:
         messages.success(request, f"Saved: {item.title}.")
-    return redirect(f"{reverse('scheduling:checklist', args=[pk])}#item-{item.pk}")
+    # Back to the list as it was filtered (only the page's own filter keys are kept).
+    kept = urllib.parse.urlencode({key: request.GET[key] for key in FILTER_KEYS
+                                   if request.GET.get(key)})
+    url = reverse("scheduling:checklist", args=[pk]) + (f"?{kept}" if kept else "")
+    return redirect(f"{url}#item-{item.pk}")
 
 
 def my_checklists(request):

@@ -7,8 +7,20 @@ from django.utils import timezone
 from accounts.services import ensure_user
 from curriculum.models import Curriculum
 
-from .models import CountryAdmin, Membership, Nomination, Role, ScopingSurvey, Training
+from .models import (
+    CountryAdmin,
+    Invitation,
+    Membership,
+    Nomination,
+    Role,
+    ScopingSurvey,
+    Training,
+)
+from .services import team
 
+INVITEE = "invitee@demo.unct.test"
+LATE_NOMINEE = {"full_name": "Nadia Mwende", "email": "nadia.mwende@example.org",
+                "un_entity": "UNHCR", "job_title": "Protection Officer", "gender": "female"}
 DEMO_TITLE = "Kenya UNCT – Integrating migration into the CCA and CF (demo)"
 TEAM_ROLES = {
     "lead@demo.unct.test": [Role.LEAD_FACILITATOR],
@@ -66,4 +78,20 @@ def seed(*, users, participants, password):
                 "decided_at": timezone.now(), "offer_expires_at": None,
             },
         )
+    _something_to_do(training, users)
     return training
+
+
+def _something_to_do(training, users):
+    """So that every demo person has a next step: a nomination still to decide (staff and
+    facilitators) and a pending invitation (the lead resends, the invitee accepts)."""
+    Nomination.objects.get_or_create(
+        training=training, email=LATE_NOMINEE["email"],
+        defaults={**LATE_NOMINEE, "nominated_by": users["rco@demo.unct.test"],
+                  "status": Nomination.Status.NOMINATED,
+                  "note": "Joined the UNHCR office last month."})
+    if INVITEE in users and not Invitation.objects.filter(training=training,
+                                                          email=INVITEE).exists():
+        team.invite(actor=users["lead@demo.unct.test"], training=training, email=INVITEE,
+                    kind=Invitation.Kind.TEAM, role=Role.FACILITATOR,
+                    expires_at=timezone.now() + datetime.timedelta(days=60))

@@ -54,6 +54,8 @@ class TrainingForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
+    """One step of the stepper (which steps are allowed: services.training.check_transition)."""
+
     status = forms.ChoiceField(choices=[c for c in Training.Status.choices
                                         if c[0] != Training.Status.CANCELLED])
 
@@ -64,8 +66,13 @@ class CancelForm(forms.Form):
 
 
 class InviteForm(forms.Form):
+    """The team page's invitation. The role starts on an empty "Choose a role" (a default
+    role was sent by mistake when only the email was filled in)."""
+
     email = forms.EmailField()
-    role = forms.ChoiceField(choices=[*Role.choices, (Invitation.Kind.RCO_ADMIN, "RCO admin")])
+    role = forms.ChoiceField(
+        choices=[("", "Choose a role"), *Role.choices, (Invitation.Kind.RCO_ADMIN, "RCO admin")],
+        error_messages={"required": "Choose the role this person will have."})
 
     def invitation_kind(self):
         role = self.cleaned_data["role"]
@@ -269,3 +276,38 @@ class InvitationSignupForm(forms.Form):
         return data
 
 
+
+
+class DuplicateForm(forms.Form):
+    """A copy of a training on new dates. The copy options come from the apps that own what
+    is copied (trainings.lifecycle.register_copier), plus the team. Title and city are plain
+    text (escaped wherever shown), as in TrainingForm."""
+
+    title = forms.CharField(max_length=200, required=False,
+                            help_text="Left empty: “City – Month Year”.")
+    city = forms.CharField(max_length=100)
+    start_date = forms.DateField(widget=DateInput())
+    end_date = forms.DateField(widget=DateInput())
+    copy_team = forms.BooleanField(required=False, initial=True,
+                                   label="Copy the team roles (invite the same people again)")
+
+    def __init__(self, *args, source, options=(), **kwargs):
+        initial = {"city": source.city, "start_date": None, "end_date": None,
+                   **kwargs.pop("initial", {})}
+        super().__init__(*args, initial=initial, **kwargs)
+        for option, label in options:
+            self.fields[f"copy_{option}"] = forms.BooleanField(required=False, initial=True,
+                                                               label=label)
+        self.order_fields(["title", "city", "start_date", "end_date",
+                           *[f"copy_{option}" for option, _label in options], "copy_team"])
+        self.options = [option for option, _label in options]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        return data
+
+    def chosen_options(self):
+        return [option for option in self.options if self.cleaned_data.get(f"copy_{option}")]

@@ -57,6 +57,9 @@ class Training(models.Model):
         default=48, help_text="How long a waiting-list offer stays open."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    completed_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When it was last marked completed (the thank-you goes no earlier).")
     cancel_reason = models.TextField(blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -156,6 +159,14 @@ class NominationQuerySet(models.QuerySet):
         """Approved and confirmed people: those in the room (open offers excluded)."""
         return self.filter(status__in=Nomination.SEAT_STATES)
 
+    def made_out_to(self, user):
+        """The nominations that are `user`'s own: linked to their account, or made out to
+        their address before an account was linked (the login is a verified address).
+        `Nomination.is_made_out_to` is the same rule for one row already loaded."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
+
 
 class Nomination(models.Model):
     class Status(models.TextChoices):
@@ -238,6 +249,14 @@ class Nomination(models.Model):
     @property
     def has_open_offer(self):
         return self.offer_open_at()
+
+    def is_made_out_to(self, user):
+        """`NominationQuerySet.made_out_to` for this row."""
+        if not user.is_authenticated:
+            return False
+        if self.user_id is not None:
+            return self.user_id == user.pk
+        return bool(self.email) and self.email.lower() == (user.email or "").lower()
 
     def holds_seat(self, now=None):
         """`NominationQuerySet.holding_seats` for this row."""

@@ -94,8 +94,9 @@ def is_open(user, obj):
 
 @rules.predicate
 def is_the_nominee(user, nomination):
-    return (nomination is not None and nomination.user_id is not None
-            and nomination.user_id == user.pk)
+    """Their own nomination (`Nomination.is_made_out_to`): linked to their account, or made
+    out to their verified address and not yet linked."""
+    return nomination is not None and nomination.is_made_out_to(user)
 
 
 @rules.predicate
@@ -143,6 +144,14 @@ ROSTER_LEVELS = (("full", "trainings.view_personal_data"),
                  ("names", "trainings.view_roster_names"),
                  ("self", "trainings.view_own_nomination"))
 rules.add_perm("trainings.edit_survey", is_staff | is_facilitator | is_rco_admin)
+# Pages of the Plan tab group that are not for everyone (their views ask these, and so do
+# their tabs): the team page is for staff, the team itself and the country's RCO admins;
+# the scoping survey and the country profile for those who prepare the training (staff,
+# facilitators, RCO admins, technical support and liaison), not for the people in the room.
+rules.add_perm("trainings.view_team", is_staff | is_member | is_rco_admin)
+can_plan = is_staff | is_facilitator | is_rco_admin | holds(Role.TECH_SUPPORT, Role.LIAISON)
+rules.add_perm("trainings.view_survey", can_plan)
+rules.add_perm("trainings.view_country_profile", can_plan)
 rules.add_perm("trainings.view_audit", is_staff | is_facilitator)
 # the outbox (every message of the training, its content and log; send now, cancel, resend)
 rules.add_perm("trainings.view_outbox", is_staff | is_facilitator)

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from accounts import times
 
+from . import next as next_items
+from . import timeline
 from .audit_labels import change_rows
 from .models import (
     AuditEntry,
@@ -222,33 +224,14 @@ def seats(training, *, now=None):
 
 # --- the dashboard ---------------------------------------------------------------------------
 
-def _plural(count, word):
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
-def _deadline_action(training):
-    days = training.days_to_nomination_deadline
-    when = (f"due in {_plural(days, 'day')}" if days >= 0
-            else f"deadline passed {_plural(-days, 'day')} ago")
-    return ("warning" if days < 7 else "info",
-            f"Nominations {when} ({training.nomination_deadline:%d %b %Y}): "
-            f"{training.n_all} nominated for {training.capacity} seats")
-
-
-def _next_actions(user, training):
-    """What `user` should do next on `training`, as (level, text): asks the rules."""
-    if training.is_cancelled:
-        return [("danger", f"Cancelled: {training.cancel_reason}")]
-    actions = []
-    if training.status in (Training.Status.PLANNING, Training.Status.NOMINATIONS_OPEN) \
-            and user.has_perm("trainings.nominate", training):
-        actions.append(_deadline_action(training))
-    if training.n_nominated and user.has_perm("trainings.decide_nominations", training):
-        actions.append(("warning", f"{_plural(training.n_nominated, 'nomination')} to decide"))
-    if training.n_pending_invitations and user.has_perm("trainings.manage_team", training):
-        actions.append(("info", f"{_plural(training.n_pending_invitations, 'invitation')} "
-                                "pending"))
-    return actions
+def _next_actions(user, trainings, now, roles):
+    """What `user` should do next on `trainings`, and on invitations sent to them: every
+    source of `trainings.next` (the higher apps register theirs), by due date. A constant
+    number of queries whatever the number of trainings or items."""
+    items = next_items.collect(user, trainings, now, roles)
+    invitations = next_items.invitations_to_accept(next_items.my_invitations(user, now))
+    invitations += next_items.nominations_to_follow(next_items.my_open_nominations(user))
+    return items, invitations
 
 
 def _seats_used(now):
@@ -258,32 +241,24 @@ def _seats_used(now):
     return Coalesce(Subquery(per_training, output_field=IntegerField()), Value(0))
 
 
-def dashboard(user):
-    """My trainings, each with my roles and what I should do next."""
-    now = timezone.now()
-    trainings = list(
-        visible_trainings(user).exclude(status=Training.Status.COMPLETED).annotate(
-            n_nominated=Count("nominations", filter=Q(nominations__status=S.NOMINATED),
-                              distinct=True),
-            n_seats=_seats_used(now),
-            n_all=Count("nominations", filter=~Q(nominations__status__in=Nomination.FINAL_STATES),
-                        distinct=True),
-            n_pending_invitations=Count(
-                "invitations", filter=Q(invitations__accepted_at=None,
-                                        invitations__revoked_at=None,
-                                        invitations__expires_at__gt=now), distinct=True),
-        ).order_by("start_date")
-    )
-    roles = roles_by_training(user, trainings)  # the rules below then ask no query
-    rows = [{"training": t, "roles": role_labels(roles[t.pk]),
-             "actions": _next_actions(user, t)} for t in trainings]
-    pending_for_me = list(
-        Invitation.objects.filter(email=user.email, accepted_at=None, revoked_at=None,
-                                  expires_at__gt=now).select_related("training", "nomination")
-    )
+def dashboard(user, *, now=None):
+    """My trainings, each with my roles and the timeline of its phases; what I should do
+    next across them (completed trainings too: the follow-ups come after), by due date; the
+    invitations waiting for me."""
+    now = now or timezone.now()
+    trainings = list(visible_trainings(user).exclude(status=Training.Status.COMPLETED)
+                     .annotate(n_seats=_seats_used(now)).order_by("start_date"))
     past = list(visible_trainings(user).filter(status=Training.Status.COMPLETED)
                 .order_by("-start_date")[:50])
-    return {"rows": rows, "my_invitations": pending_for_me, "past": past}
+    roles = roles_by_training(user, trainings + past)  # the rules below then ask no query
+    items, invitations = _next_actions(user, trainings + past, now, roles)
+    by_training = {}
+    for item in items:
+        by_training.setdefault(item.training_id, []).append(item)
+    rows = [{"training": t, "roles": role_labels(roles[t.pk]),
+             "actions": by_training.get(t.pk, []),
+             "timeline": timeline.phases(t, now)} for t in trainings]
+    return {"rows": rows, "next_items": items, "my_invitations": invitations, "past": past}
 
 
 # --- other pages ---------------------------------------------------------------------------
@@ -318,3 +293,60 @@ def audit_entries(training, *, limit=500):
     for entry in entries:
         entry.change_rows = change_rows(entry)
     return entries
+
+
+# --- my seat: a nominee's own nomination ---------------------------------------------------
+
+def waiting_queue(training, *, now=None):
+    """The training's waiting list in the order seats are offered: by position, then by
+    date of nomination (people holding an open offer are out of the queue). The one order:
+    `services.seats.promote_from_waitlist` offers free seats in it and "My seat" counts a
+    person's position in it."""
+    now = now or timezone.now()
+    return (Nomination.objects.filter(training=training, status=S.WAITLISTED)
+            .filter(Q(offer_expires_at__isnull=True) | Q(offer_expires_at__lte=now))
+            .order_by("waitlist_position", "created_at", "pk"))
+
+
+@dataclass
+class MySeat:
+    """Where `user` stands on a training (`my_seat`)."""
+
+    nomination: Nomination
+    # confirmed | approved | offered | waitlisted | nominated | declined | withdrawn
+    state: str
+    position: int | None = None    # on the waiting list, counted as seats are offered
+    waiting: int = 0               # people in the waiting queue
+    can_withdraw: bool = False     # the trainings.withdraw_nomination rule
+
+
+def own_nomination(user, training):
+    """`user`'s nomination on `training`: the one linked to their account, or the one made out
+    to their (verified) address before they had an account linked to it; an open one before
+    a closed one. None if they have none. One query."""
+    if not user.is_authenticated or training is None:
+        return None
+    found = list(Nomination.objects.made_out_to(user).filter(training=training)
+                 .order_by("-created_at"))
+    found.sort(key=lambda n: n.is_final)  # stable: newest first within open, then closed
+    return found[0] if found else None
+
+
+def my_seat(user, training, *, now=None):
+    """The "My seat" box: `user`'s nomination on `training`, its state in words' terms, the
+    position on the waiting list (`waiting_queue`) and whether they may withdraw. None when
+    they have no nomination. At most two queries, whatever the size of the waiting list."""
+    nomination = own_nomination(user, training)
+    if nomination is None:
+        return None
+    nomination.training = training
+    now = now or timezone.now()
+    seat = MySeat(nomination=nomination, state=nomination.status,
+                  can_withdraw=user.has_perm("trainings.withdraw_nomination", nomination))
+    if nomination.offer_open_at(now):
+        seat.state = "offered"
+    elif nomination.status == S.WAITLISTED:
+        queue = list(waiting_queue(training, now=now).values_list("pk", flat=True))
+        seat.waiting = len(queue)
+        seat.position = queue.index(nomination.pk) + 1 if nomination.pk in queue else None
+    return seat

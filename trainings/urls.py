@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import invitations, nominations, outbox, survey, team, training
+from .views import invitations, invitations_mine, nominations, outbox, survey, team, training
 
 app_name = "trainings"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("trainings/<int:pk>/edit/", training.edit, name="edit"),
     path("trainings/<int:pk>/status/", training.change_status, name="status"),
     path("trainings/<int:pk>/cancel/", training.cancel, name="cancel"),
+    path("trainings/<int:pk>/duplicate/", training.duplicate, name="duplicate"),
     path("trainings/<int:pk>/audit/", training.audit_log, name="audit"),
     path("trainings/<int:pk>/team/", team.team, name="team"),
     path("trainings/<int:pk>/team/invitations/<int:invitation_pk>/resend/", team.resend,
@@ -27,6 +28,7 @@ urlpatterns = [
     path("trainings/<int:pk>/nominations/export.csv", nominations.export, name="export"),
     path("trainings/<int:pk>/nominations/<int:nomination_pk>/withdraw/", nominations.withdraw,
          name="withdraw"),
+    path("trainings/<int:pk>/my-seat/", nominations.my_seat, name="my_seat"),
     path("trainings/<int:pk>/survey/", survey.survey, name="survey"),
     path("trainings/<int:pk>/country-profile/", survey.country_profile, name="country_profile"),
     path("trainings/<int:pk>/outbox/", outbox.outbox, name="outbox"),
@@ -42,5 +44,7 @@ urlpatterns = [
          name="outbox_all_message_html"),
     path("outbox/<int:message_pk>/<slug:action>/", outbox.outbox_all_action,
          name="outbox_all_action"),
+    path("invitations/mine/<int:invitation_pk>/", invitations_mine.my_invitation,
+         name="my_invitation"),
     path("invitations/<str:token>/", invitations.invitation, name="invitation"),
 ]

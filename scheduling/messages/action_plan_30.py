@@ -1,10 +1,10 @@
 from notifications.kinds import register
 
-from .thank_you import ThankYou
+from .thank_you import AfterTraining
 
 
 @register
-class ActionPlan30(ThankYou):
+class ActionPlan30(AfterTraining):
     """Confirmed participants, 30 days after the training: how is the action plan going?"""
 
     name = "action_plan_30"

@@ -1,10 +1,10 @@
 from notifications.kinds import register
 
-from .thank_you import ThankYou
+from .thank_you import AfterTraining
 
 
 @register
-class ActionPlan90(ThankYou):
+class ActionPlan90(AfterTraining):
     """Confirmed participants, 90 days after the training: the action plan's follow-up."""
 
     name = "action_plan_90"

@@ -2,12 +2,12 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.rendering import absolute_url
 from notifications.services import attachment, debounce, queue
 from trainings.models import Membership, Nomination
 from trainings.services import audit
@@ -60,7 +60,7 @@ def publish(*, actor, training):
 
 
 def agenda_url(training):
-    return f"{settings.SITE_URL.rstrip('/')}{reverse('scheduling:agenda', args=[training.pk])}"
+    return absolute_url(reverse("scheduling:agenda", args=[training.pk]))
 
 
 def send_agenda(*, training, version, first):

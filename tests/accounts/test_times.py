@@ -199,6 +199,8 @@ def test_every_page_that_prints_an_instant_shows_it_in_both_zones(client, world)
         reverse("notes:note", args=[pk, slot.pk]): [fixed, (first_slot, "")],
         reverse("notes:history", args=[pk, slot.pk, Section.choices[0][0]]): [fixed],
         reverse("scheduling:slot_editor", args=[pk, slot.pk]): [],
+        # the stepper's confirmation (its times: tests/trainings/test_lifecycle.py)
+        reverse("trainings:status", args=[pk]) + "?status=nominations_open": [],
     }
     message = Message.objects.filter(training=training).first()
     pages[reverse("trainings:outbox_message", args=[pk, message.pk])] = [fixed]

@@ -24,6 +24,7 @@ from accounts.models import User
 from demo.people import DEMO_PASSWORD
 from tests.browser import axe
 from tests.browser.login import sign_in
+from tests.browser.training_nav import open_tab
 from trainings.demo import DEMO_TITLE
 from trainings.models import Training
 
@@ -236,7 +237,7 @@ def test_run_mode_with_every_attendance_status_and_groups_has_no_serious_violati
     page = context.new_page()
     sign_in(page, User.objects.get(email="moderator@demo.unct.test"), password=DEMO_PASSWORD)
     page.get_by_role("link", name=DEMO_TITLE).first.click()
-    page.get_by_role("link", name="Run mode").click()
+    open_tab(page, "Run mode")
     expect(page.locator("#run")).to_have_attribute("data-offline-ready", "true")
     people = page.locator("button[data-person]")
     cycle = ["present", "late", "absent", "excused"]

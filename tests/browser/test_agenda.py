@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.login import sign_in
+from tests.browser.training_nav import open_tab
 from tests.factories import UserFactory
 from tests.scheduling.helpers import make_agenda
 from trainings.models import Membership, Role
@@ -19,8 +20,7 @@ def test_move_a_slot_see_both_zones_and_warnings_then_undo(page):
     Membership.objects.create(training=training, user=facilitator, role=Role.FACILITATOR)
     sign_in(page, facilitator)
     page.get_by_role("link", name=training.title).first.click()
-    page.get_by_role("navigation", name="Training sections").get_by_role(
-        "link", name="Agenda", exact=True).click()
+    open_tab(page, "Agenda")
     errors = page.locator("#error-count")
     expect(errors).to_have_text("0 errors")
     page.evaluate("window.__noReload = true")
@@ -72,8 +72,7 @@ def _open_agenda(page, *, viewport=None):
         page.set_viewport_size(viewport)
     sign_in(page, facilitator)
     page.get_by_role("link", name=training.title).first.click()
-    page.get_by_role("navigation", name="Training sections").get_by_role(
-        "link", name="Agenda", exact=True).click()
+    open_tab(page, "Agenda")
     expect(page.locator("#error-count")).to_have_text("0 errors")
     return training
 

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from evaluation import services
 from tests.browser.login import sign_in
+from tests.browser.training_nav import open_tab
 from tests.evaluation.helpers import answers, evaluated_training
 from trainings.models import Training
 
@@ -18,7 +19,7 @@ def open_evaluation(page, training):
     nav = page.get_by_role("navigation", name="Training sections")
     if nav.count() == 0:                      # on the dashboard: open the training first
         page.get_by_role("link", name=training.title).first.click()
-    nav.get_by_role("link", name="Evaluation", exact=True).click()
+    open_tab(page, "Evaluation")
 
 
 def fill_survey(page, text):

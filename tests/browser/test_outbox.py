@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from notifications.models import Message
+from tests.browser.training_nav import open_tab
 from tests.trainings.factories import MembershipFactory, TrainingFactory
 from trainings.models import Role
 
@@ -80,10 +81,7 @@ def test_a_lead_finds_the_outbox_by_clicking_and_cancels_a_reminder(page, live_s
         page.get_by_label("Password").fill(TEST_PASSWORD)
         page.get_by_role("button", name="Sign In").click()
         page.get_by_role("link", name=training.title).first.click()
-        outbox_tab = page.get_by_role("link", name="Outbox", exact=True)
-        if not outbox_tab.first.is_visible():            # the tablet's collapsed menu
-            page.get_by_role("button", name="Toggle navigation").click()
-        page.locator("main").get_by_role("link", name="Outbox", exact=True).click()
+        open_tab(page, "Outbox")
         page.get_by_label("Kind").select_option(label="Session starting in 24 hours")
         page.get_by_role("button", name="Filter").click()
         count = page.locator("#message-count")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.login import sign_in
+from tests.browser.training_nav import open_tab
 from tests.factories import UserFactory
 from trainings.models import Nomination
 
@@ -83,7 +84,7 @@ def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
     lead = new_page(browser, live_server)
     sign_up_through(lead, link_in_last_email("lead@example.org", "Invitation"), "Lena Lead")
     expect(lead.get_by_role("main")).to_contain_text("Nairobi")
-    lead.get_by_role("link", name="Team", exact=True).click()
+    open_tab(lead, "Team")
     for email, role in [("rco@example.org", "rco_admin"), ("mod@example.org", "moderator")]:
         lead.get_by_label("Email", exact=True).fill(email)
         lead.get_by_label("Role", exact=True).select_option(role)
@@ -93,7 +94,7 @@ def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
     # The RCO admin uploads 20 nominees with 2 bad rows: nothing is imported, errors shown.
     rco = new_page(browser, live_server)
     sign_up_through(rco, link_in_last_email("rco@example.org", "Invitation"), "Rashid RCO")
-    rco.get_by_role("link", name="Nominations", exact=True).click()
+    open_tab(rco, "Nominations")
     rco.locator("input[name=file]").set_input_files(csv_file(nominees(bad=True)))
     rco.get_by_role("button", name="Upload nominees").click()
     errors = rco.locator("table.csv-errors tbody tr")
@@ -110,7 +111,7 @@ def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
     assert Nomination.objects.filter(status="nominated").count() == 20
 
     # The facilitator approves 18 and waitlists 2.
-    lead.get_by_role("link", name="Nominations", exact=True).click()
+    open_tab(lead, "Nominations")
     boxes = lead.locator("input[name=nominations]")
     expect(boxes).to_have_count(20)
     for i in range(18):
@@ -140,7 +141,7 @@ def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
                     first_waiting.full_name)
     first_waiting.refresh_from_db()
     assert first_waiting.status == "confirmed"
-    lead.get_by_role("link", name="Nominations", exact=True).click()
+    open_tab(lead, "Nominations")
     expect(lead.locator("#seats-used")).to_have_text("18 of 18")
     expect(lead.locator("#waiting-count")).to_have_text("1")
     # At tablet width the roster scrolls inside its table, never the whole page sideways.

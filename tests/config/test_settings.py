@@ -9,7 +9,8 @@ def test_production_settings_pass_check_deploy():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.production",
            "DJANGO_ALLOW_ASYNC_UNSAFE": "",
            "DJANGO_SECRET_KEY": "k" * 20 + "-production-like-secret-" + "z" * 20,
-           "DJANGO_ALLOWED_HOSTS": "training.example.org"}
+           "DJANGO_ALLOWED_HOSTS": "training.example.org",
+           "SITE_URL": "https://training.example.org"}
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=False,

@@ -171,6 +171,9 @@ def _scenario():
     with _step(datetime.datetime(2027, 2, 20, 5, 0, tzinfo=datetime.UTC)):
         plan_digests()
         deliver_due()                        # deadline reminders, nominations short, digest
+    with _step(datetime.datetime(2027, 3, 4, 12, 0, tzinfo=datetime.UTC)):  # last day:
+        for status in ("confirmed", "in_delivery", "completed"):  # the thank-you waits for it
+            training = change_status(actor=lead, training=training, status=status)
     _deliver(datetime.datetime(2027, 3, 5, 0, 0, tzinfo=datetime.UTC))   # sessions, notes
     _deliver(END)                                             # thank-you, action plans
     training.refresh_from_db()

@@ -33,6 +33,11 @@ EXPECTED = {
     | FACILITATORS,
     "trainings.view_own_nomination": {"participant"},
     "trainings.edit_survey": {"staff", "rco_admin"} | FACILITATORS,
+    # the team page (not participants); survey and country profile (those who prepare it)
+    "trainings.view_team": VIEWERS - {"participant"},
+    "trainings.view_survey": {"staff", "rco_admin", "tech_support", "liaison"} | FACILITATORS,
+    "trainings.view_country_profile": {"staff", "rco_admin", "tech_support", "liaison"}
+    | FACILITATORS,
     "trainings.view_audit": {"staff"} | FACILITATORS,
     "trainings.create_training": {"staff"},  # no object
     "trainings.edit_country_profile": {"staff", "rco_admin"} | FACILITATORS,  # object: "KE"

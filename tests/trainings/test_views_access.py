@@ -30,6 +30,9 @@ LEAD = {"staff", "lead_facilitator"}
 # the roster page and its export (a participant sees their own nomination there)
 ROSTER = {"staff", "moderator", "rapporteur", "rco_admin", "participant"} | FACILITATORS
 EDITORS = {"staff", "rco_admin"} | FACILITATORS  # survey and country profile
+# the team page: not the participants; the survey and country profile: those who prepare
+TEAM_PAGE = VIEWERS - {"participant"}
+PLANNERS = EDITORS | {"tech_support", "liaison"}
 RCO = {"rco_admin"}
 
 
@@ -57,7 +60,7 @@ ENDPOINTS = [
     ("cancel-page", "get", "cancel", None, None, LEAD),
     ("cancel", "post", "cancel", None, {"reason": "No venue."}, LEAD),
     ("audit", "get", "audit", None, None, CHANGE),
-    ("team", "get", "team", None, None, VIEWERS),
+    ("team", "get", "team", None, None, TEAM_PAGE),
     ("team-invite", "post", "team", None, {"email": "new@example.org", "role": "tech_support"},
      LEAD),
     ("resend", "post", "resend", lambda w: {"invitation_pk": w.invitation.pk}, {}, LEAD),
@@ -77,10 +80,10 @@ ENDPOINTS = [
      RCO),
     ("withdraw", "post", "withdraw", lambda w: {"nomination_pk": w.nomination.pk},
      {"reason": "Travel."}, RCO),
-    ("survey", "get", "survey", None, None, VIEWERS),
+    ("survey", "get", "survey", None, None, PLANNERS),
     ("survey-save", "post", "survey", None,
      {"connectivity": "good", "cf_status": "design", "un_network": "active"}, EDITORS),
-    ("country_profile", "get", "country_profile", None, None, VIEWERS),
+    ("country_profile", "get", "country_profile", None, None, PLANNERS),
     ("country_profile-save", "post", "country_profile", None,
      {"migration_dynamics": "<p>Mixed flows.</p>", "trends": "", "priorities": "",
       "un_engagement": ""}, EDITORS),

@@ -32,7 +32,7 @@ def test_dashboard_shows_invitations_waiting_for_me(client, training, lead):
                 kind=Invitation.Kind.TEAM, role=Role.RAPPORTEUR)
     client.force_login(invitee)
     html = client.get(reverse("trainings:dashboard")).content.decode()
-    assert "Invitations waiting for you" in html
+    assert "Invitations and nominations waiting for you" in html
     assert "Rapporteur" in html
 
 
@@ -131,7 +131,7 @@ def test_overview_offers_the_actions_the_role_allows(client, training, role, edi
     client.force_login(user)
     html = client.get(reverse("trainings:detail", args=[training.pk])).content.decode()
     assert ("Edit details" in html) is edit
-    assert ("Change status" in html) is edit
+    assert ("Next: Confirmed" in html) is edit  # the status stepper's next step
     assert ("Cancel training" in html) is cancel
 
 

@@ -15,15 +15,12 @@ from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from notifications.kinds import Kind
+from notifications.rendering import absolute_url
 
 PRODID = "-//UN Network on Migration//UNCT Training platform//EN"
 # SEQUENCE must rise with every change of the event: minutes since this epoch of the
 # training's last change (a small integer, rising with every save of the training).
 SEQUENCE_EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
-
-
-def site_url():
-    return settings.SITE_URL.rstrip("/")
 
 
 def uid(training):
@@ -48,7 +45,7 @@ def training_ics(training, *, cancelled=None):
     """The training's dates as one all-day event (bytes). `cancelled` defaults to the
     training's state; a cancelled event is sent with METHOD:CANCEL."""
     cancelled = training.is_cancelled if cancelled is None else cancelled
-    url = site_url() + training.get_absolute_url()
+    url = absolute_url(training.get_absolute_url())
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -2,15 +2,14 @@
 
 from django.urls import reverse
 
+from notifications.rendering import absolute_url
 from notifications.services import queue
 
 from ..models import CountryAdmin, Membership, Nomination
 
 
 def _url(path):
-    from django.conf import settings
-
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def training_url(training):

@@ -11,9 +11,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
+from .. import selectors
 from ..changes import changed
 from ..models import Invitation, Nomination, Training
 from ..rules import forget_roles
@@ -92,10 +93,8 @@ def promote_from_waitlist(*, training, actor=None, skip=None):
     free = free_seats(training, now=now)
     if free <= 0 or training.is_cancelled:
         return []
-    queue = list(Nomination.objects.select_for_update()
-                 .filter(training=training, status=S.WAITLISTED)
-                 .filter(Q(offer_expires_at__isnull=True) | Q(offer_expires_at__lte=now))
-                 .exclude(pk=skip).order_by("waitlist_position", "created_at")[:free])
+    queue = list(selectors.waiting_queue(training, now=now).select_for_update()
+                 .exclude(pk=skip)[:free])
     for nomination in queue:
         _offer(training, nomination, actor=actor, now=now)
     if queue:

@@ -2,7 +2,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import Training
+from .. import selectors
+from ..models import Nomination, Training
 
 ROLE_DOES_NOT_ALLOW = "Your role on this training does not allow this."
 
@@ -49,3 +50,28 @@ def get_visible(request, queryset, perm=None, *, reason=ROLE_DOES_NOT_ALLOW, tra
             perm, training if training_of is not None else obj):
         raise PermissionDenied(reason)
     return obj
+
+
+def get_nomination(request, pk, nomination_pk, perm):
+    """A nomination of training `pk`, for those who see the training and for the nominee
+    themselves (whose nomination is theirs to see even before they have a seat): 404 for
+    anyone else or no such nomination (the same answer), 403 if they may not do `perm` on it."""
+    nomination = (Nomination.objects.select_related("training__curriculum")
+                  .filter(pk=nomination_pk, training_id=pk).first())
+    own = nomination is not None and nomination.is_made_out_to(request.user)
+    if nomination is None or not (
+            own or request.user.has_perm("trainings.view_training", nomination.training)):
+        raise Http404("No nomination found.")
+    require(request, perm, nomination)
+    return nomination
+
+
+def get_my_seat(request, pk):
+    """The training `pk` and the user's own place on it (`selectors.my_seat`), for anyone
+    nominated to it, seated or not: 404 for anyone without a nomination there, whether or
+    not the training exists."""
+    training = Training.objects.select_related("curriculum").filter(pk=pk).first()
+    seat = selectors.my_seat(request.user, training) if training is not None else None
+    if seat is None:
+        raise Http404("No training found.")
+    return training, seat

@@ -3,16 +3,15 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import csv_nominations, selectors
 from ..forms import CsvUploadForm, DecisionForm, NominationForm, WithdrawForm
-from ..models import Nomination
 from ..rules import forget_roles
 from ..services import nominations as services
-from .access import get_training, require
+from .access import get_my_seat, get_nomination, get_training
 
 
 def _page(request, training, **forms):
@@ -104,24 +103,60 @@ def decide(request, pk):
 
 
 def withdraw(request, pk, nomination_pk):
-    training = get_training(request, pk)
-    nomination = get_object_or_404(Nomination, pk=nomination_pk, training=training)
-    require(request, "trainings.withdraw_nomination", nomination)
+    """Withdraw a nomination (an RCO admin, or the nominee themselves: "My seat"), with a
+    reason; a seat it held goes to the waiting list (`services.withdraw`)."""
+    nomination = get_nomination(request, pk, nomination_pk, "trainings.withdraw_nomination")
+    training = nomination.training
+    own = nomination.user_id == request.user.pk
     form = WithdrawForm(request.POST or None)
+    form.fields["reason"].required = True
+    form.fields["reason"].error_messages["required"] = (
+        "Give a reason: the facilitators and the RCO admin see it.")
+    frees_seat = nomination.holds_seat()
     if request.method == "POST" and form.is_valid():
+        someone_waits = frees_seat and selectors.waiting_queue(training).exists()
         try:
             services.withdraw(actor=request.user, nomination=nomination,
                               reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{nomination.full_name} is withdrawn; the next person on "
-                                      "the waiting list is offered the seat.")
             forget_roles(request.user)  # withdrawing one's own seat ends the participant role
+            text = _withdrawn_message(nomination, training, own=own, frees_seat=frees_seat,
+                                      someone_waits=someone_waits)
+            if own and not request.user.has_perm("trainings.view_training", training):
+                text += " The training's pages are no longer open to you."
+            messages.success(request, text)
             return redirect(_after_withdrawal(request.user, training))
     return render(request, "trainings/withdraw.html",
                   {"training": training, "nomination": nomination, "form": form,
-                   "frees_seat": nomination.holds_seat()})
+                   "frees_seat": frees_seat, "own": own, "back": _back(request.user, training)},
+                  status=400 if form.errors else 200)
+
+
+def _withdrawn_message(nomination, training, *, own, frees_seat, someone_waits):
+    who = f"You have withdrawn from {training}." if own else f"{nomination.full_name} is withdrawn."
+    if someone_waits:
+        then = (" The seat is offered to the next person on the waiting list, who has "
+                f"{training.offer_hours} hours to accept it.")
+    elif frees_seat:
+        then = " The seat is free again; no one is on the waiting list."
+    else:
+        then = ""
+    return who + then
+
+
+def my_seat(request, pk):
+    """"My seat" on its own, for a nominee who does not (yet) see the training's pages:
+    nominated, approved, waitlisted or offered a seat (the overview shows the same box)."""
+    training, seat = get_my_seat(request, pk)
+    return render(request, "trainings/my_seat.html", {"training": training, "seat": seat})
+
+
+def _back(user, training):
+    if user.has_perm("trainings.view_training", training):
+        return training.get_absolute_url()
+    return reverse("trainings:my_seat", args=[training.pk])
 
 
 def _after_withdrawal(user, training):

@@ -9,11 +9,9 @@ trainings) the messages addressed to themselves. Ids of messages the viewer may 
 """
 
 import re
-import urllib.parse
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,10 +23,10 @@ from notifications import kinds, rendering, services
 from notifications.models import Message, MessageLog
 
 from ..models import Training
+from ..paging import PER_PAGE, page_of
 from ..rules import outbox_training_ids
 from .access import get_training
 
-PER_PAGE = 50
 S = Message.State
 ACTIONS = {
     # action: (service, the states it applies to, success message)
@@ -54,16 +52,20 @@ def _messages():
 
 
 def _filter(request, rows, *, trainings=None):
-    """Apply the GET filters (unknown values are ignored); returns (rows, selected)."""
+    """Apply the GET filters; returns (rows, selected, errors). A value the form does not
+    offer filters nothing and is named next to its field."""
     selected = {key: request.GET.get(key, "").strip()
                 for key in ("kind", "state", "q", "training")}
+    errors = {}
     if selected["kind"] in {kind.name for kind in kinds.all_kinds()}:
         rows = rows.filter(kind=selected["kind"])
-    else:
+    elif selected["kind"]:
+        errors["kind"] = "Choose a kind from the list."
         selected["kind"] = ""
     if selected["state"] in S.values:
         rows = rows.filter(state=selected["state"])
-    else:
+    elif selected["state"]:
+        errors["state"] = "Choose a state from the list."
         selected["state"] = ""
     if selected["q"]:
         q = selected["q"]
@@ -76,14 +78,7 @@ def _filter(request, rows, *, trainings=None):
         rows = rows.filter(training_id=int(selected["training"]))
     else:
         selected["training"] = ""
-    return rows, selected
-
-
-def _query(selected, page=None):
-    params = {key: value for key, value in selected.items() if value}
-    if page:
-        params["page"] = page
-    return urllib.parse.urlencode(params)
+    return rows, selected, errors
 
 
 def _may_act(user, message):
@@ -110,21 +105,10 @@ def _actions(user, message, base):
             for name, (_service, states, _done) in ACTIONS.items() if message.state in states]
 
 
-def _page(request, rows, selected):
-    paginator = Paginator(rows.order_by("send_at", "pk"), PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    return page, {
-        "page": page, "count": paginator.count,
-        "prev_query": _query(selected, page.previous_page_number()) if page.has_previous()
-        else "",
-        "next_query": _query(selected, page.next_page_number()) if page.has_next() else "",
-    }
-
-
-def _list_context(request, rows, selected, detail_url):
-    page, context = _page(request, rows, selected)
-    context.update(rows=_decorate(request, list(page.object_list), detail_url),
-                   selected=selected, kinds=kinds.all_kinds(), states=S.choices,
+def _list_context(request, rows, selected, errors, detail_url):
+    context = page_of(request, rows.order_by("send_at", "pk"), selected, per_page=PER_PAGE)
+    context.update(rows=_decorate(request, list(context["page"].object_list), detail_url),
+                   selected=selected, errors=errors, kinds=kinds.all_kinds(), states=S.choices,
                    viewer_tz=request.user.time_zone or "UTC",
                    here=request.get_full_path())
     return context
@@ -132,8 +116,8 @@ def _list_context(request, rows, selected, detail_url):
 
 def outbox(request, pk):
     training = get_training(request, pk, "trainings.view_outbox")
-    rows, selected = _filter(request, _messages().filter(training=training))
-    context = _list_context(request, rows, selected, lambda m: reverse(
+    rows, selected, errors = _filter(request, _messages().filter(training=training))
+    context = _list_context(request, rows, selected, errors, lambda m: reverse(
         "trainings:outbox_message", args=[training.pk, m.pk]))
     context["training"] = training
     return render(request, "trainings/outbox.html", context)
@@ -156,8 +140,9 @@ def outbox_all(request):
     trainings = Training.objects.order_by("-start_date", "title")
     if not request.user.is_staff:
         trainings = trainings.filter(pk__in=outbox_training_ids(request.user))
-    rows, selected = _filter(request, _messages().filter(visible), trainings=trainings)
-    context = _list_context(request, rows, selected, lambda m: reverse(
+    rows, selected, errors = _filter(request, _messages().filter(visible),
+                                     trainings=trainings)
+    context = _list_context(request, rows, selected, errors, lambda m: reverse(
         "trainings:outbox_all_message", args=[m.pk]))
     context.update(trainings=list(trainings.only("pk", "title", "start_date")),
                    across=True, sees_all=visible == Q())

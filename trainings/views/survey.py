@@ -12,7 +12,7 @@ from .access import get_training
 
 
 def survey(request, pk):
-    training = get_training(request, pk)
+    training = get_training(request, pk, "trainings.view_survey")
     instance = selectors.survey_of(training)
     can_edit = request.user.has_perm("trainings.edit_survey", training)
     form = SurveyForm(request.POST or None, instance=instance) if can_edit else None
@@ -27,7 +27,7 @@ def survey(request, pk):
 
 
 def country_profile(request, pk):
-    training = get_training(request, pk)
+    training = get_training(request, pk, "trainings.view_country_profile")
     profile = selectors.country_profile(training.country)
     can_edit = request.user.has_perm("trainings.edit_country_profile", training.country)
     if request.method == "POST" and not can_edit:

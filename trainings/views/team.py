@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors
 from ..forms import InviteForm
@@ -11,7 +11,7 @@ from .access import get_training
 
 
 def team(request, pk):
-    training = get_training(request, pk)
+    training = get_training(request, pk, "trainings.view_team")
     can_manage = request.user.has_perm("trainings.manage_team", training)
     form = InviteForm(request.POST or None) if can_manage else None
     if request.method == "POST":
@@ -61,10 +61,19 @@ def revoke(request, pk, invitation_pk):
     return redirect("trainings:team", pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_member(request, pk, membership_pk):
+    """GET: a page that says what removing does and asks to confirm; POST: remove."""
     training = get_training(request, pk, "trainings.manage_team")
-    membership = get_object_or_404(Membership, pk=membership_pk, training=training)
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_pk,
+                                   training=training)
+    if request.method != "POST":
+        return render(request, "trainings/team_remove.html", {
+            "training": training, "membership": membership,
+            "other_roles": selectors.role_labels(
+                {m.role for m in Membership.objects.filter(training=training,
+                                                           user=membership.user)
+                 .exclude(pk=membership.pk)})})
     team_services.remove_member(actor=request.user, membership=membership)
     messages.success(request, f"{membership.user} is no longer {membership.get_role_display()}.")
     return redirect("trainings:team", pk)

@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
-from .. import selectors
-from ..forms import CancelForm, StatusForm, TrainingForm
+from .. import lifecycle, selectors
+from ..audit_labels import change_rows
+from ..filters import AuditFilter
+from ..forms import CancelForm, DuplicateForm, StatusForm, TrainingForm
+from ..models import Training
+from ..paging import page_of
 from ..rules import training_roles
 from ..services import training as training_services
 from .access import get_training
@@ -32,17 +35,37 @@ def create(request):
     return render(request, "trainings/training_form.html", {"form": form, "creating": True})
 
 
+def _steps(training):
+    """The stepper: [(label, "done" | "current" | "todo")]; a draft stands on the first step."""
+    here = training_services.step_of(training.status)
+    steps = []
+    for i, status in enumerate(training_services.STEPS):
+        label = "Draft / planning" if i == 0 else Training.Status(status).label
+        state = "todo" if here is None or i > here else "current" if i == here else "done"
+        steps.append((label, state))
+    return steps
+
+
+def _transitions(training):
+    return [{"status": status, "label": Training.Status(status).label, "direction": direction,
+             "refused": reason}
+            for status, direction, reason in training_services.transitions(training)]
+
+
 def detail(request, pk):
     training = get_training(request, pk)
     user = request.user
+    can_change = (user.has_perm("trainings.change_training", training)
+                  and not training.is_cancelled)
     return render(request, "trainings/training_detail.html", {
         "training": training,
         "my_roles": selectors.role_labels(training_roles(user, training)),
         "team": selectors.team(training),
-        "can_change": user.has_perm("trainings.change_training", training)
-        and not training.is_cancelled,
+        "can_change": can_change,
         "can_cancel": user.has_perm("trainings.cancel_training", training),
-        "status_form": StatusForm(initial={"status": training.status}),
+        "can_duplicate": user.has_perm("trainings.create_training"),
+        "steps": _steps(training),
+        "transitions": _transitions(training) if can_change else [],
     })
 
 
@@ -62,18 +85,53 @@ def edit(request, pk):
     return render(request, "trainings/training_form.html", {"form": form, "training": training})
 
 
-@require_POST
 def change_status(request, pk):
+    """GET ?status=…: what the step will do (or why it is refused); POST: do it."""
     training = get_training(request, pk, "trainings.change_training")
-    form = StatusForm(request.POST)
-    if form.is_valid():
+    form = StatusForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        messages.error(request, "Choose a status from the steps.")
+        return redirect(training)
+    status = form.cleaned_data["status"]
+    if request.method == "POST":
         try:
             training_services.change_status(actor=request.user, training=training,
-                                            status=form.cleaned_data["status"])
-            messages.success(request, "Status changed.")
+                                            status=status)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    return redirect(training)
+        else:
+            messages.success(request, f"The training is now “{Training.Status(status).label}”.")
+        return redirect(training)
+    refused = training_services.check_transition(training, status)
+    return render(request, "trainings/status_confirm.html", {
+        "training": training, "status": status, "label": Training.Status(status).label,
+        "back": training_services.step_of(status) < training_services.step_of(training.status),
+        "refused": refused, "effects": [] if refused else lifecycle.effects(training, status)})
+
+
+def _add_errors(form, exc):
+    """A service's ValidationError next to the field it names, on top of the form otherwise."""
+    for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def duplicate(request, pk):
+    training = get_training(request, pk, "trainings.create_training")
+    options = lifecycle.copy_options()
+    form = DuplicateForm(request.POST or None, source=training, options=options)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            copy = training_services.duplicate_training(
+                actor=request.user, source=training, start_date=data["start_date"],
+                end_date=data["end_date"], city=data["city"], title=data["title"],
+                options=form.chosen_options(), copy_team=data["copy_team"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"“{copy}” is a copy of “{training}”, in planning.")
+            return redirect(copy)
+    return render(request, "trainings/duplicate.html", {"training": training, "form": form})
 
 
 def cancel(request, pk):
@@ -92,6 +150,12 @@ def cancel(request, pk):
 
 
 def audit_log(request, pk):
+    """The audit log, newest first, 50 entries a page, filtered by what and who."""
     training = get_training(request, pk, "trainings.view_audit")
-    return render(request, "trainings/audit.html", {"training": training,
-                                                   "entries": selectors.audit_entries(training)})
+    found = AuditFilter(request.GET or None, training=training)
+    context = page_of(request, found.qs.order_by("-created_at", "-pk"), found.chosen())
+    entries = list(context["page"].object_list)
+    for entry in entries:
+        entry.change_rows = change_rows(entry)
+    return render(request, "trainings/audit.html", {
+        **context, "training": training, "entries": entries, "filter": found})
