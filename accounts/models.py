@@ -78,3 +78,42 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """A personal API token: `unct_<prefix>_<secret>`. Only the prefix (to find the row and
+    to show on the profile page) and the SHA-256 of the whole token are stored; the token
+    itself is shown once, when it is made (accounts.tokens)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField("SHA-256 of the token", max_length=64)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def shown_prefix(self):
+        """What the profile page shows of the token once it has been made."""
+        return f"unct_{self.prefix}_…"
+
+    def is_expired(self, now=None):
+        return self.expires_at <= (now or timezone.now())
+
+    def is_active(self, now=None):
+        return self.revoked_at is None and not self.is_expired(now)

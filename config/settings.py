@@ -237,6 +237,19 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": 15 * 60.0},
 }
 
+# API token rate limits (accounts.tokens): one counter per token and minute, shared by every
+# process through Redis when REDIS_URL is set (per process otherwise, as in development).
+API_TOKEN_RATE_PER_MINUTE = int(os.environ.get("API_TOKEN_RATE_PER_MINUTE", "120"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api-tokens": ({"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": REDIS_URL,
+                    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+                   if REDIS_URL else
+                   {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "api-tokens"}),
+}
+
 # Certificates need at least this share of the sessions where attendance was taken.
 CERTIFICATE_ATTENDANCE_THRESHOLD = float(os.environ.get("CERTIFICATE_ATTENDANCE_THRESHOLD", "0.8"))
 DOCUMENT_LEASE_SECONDS = float(os.environ.get("DOCUMENT_LEASE_SECONDS", "60"))

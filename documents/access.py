@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from trainings.models import Nomination, Training
 from trainings.views.access import get_visible
 
-from .models import Certificate, Document
+from .models import Certificate, CertificateLogo, CertificateSignatory, Document
 from .rules import allowed
 
 VIEW = "documents.view"
@@ -47,3 +47,18 @@ def document_to_make(request, training_id, kind, participant_id=None):
     if not allowed(request.user, training, kind, participant):
         raise PermissionDenied(NOT_YOURS)
     return training, participant
+
+
+def get_logo(request, pk, logo_id):
+    """A certificate logo of training `pk`, for those who manage its certificates."""
+    return get_visible(request, CertificateLogo.objects.select_related("training"),
+                       MANAGE_CERTIFICATES, reason=REASONS[MANAGE_CERTIFICATES],
+                       training_of=lambda logo: logo.training, pk=logo_id, training_id=pk)
+
+
+def get_signatory(request, pk, signatory_id):
+    """A signature line of training `pk`, for those who manage its certificates."""
+    return get_visible(request, CertificateSignatory.objects.select_related("training"),
+                       MANAGE_CERTIFICATES, reason=REASONS[MANAGE_CERTIFICATES],
+                       training_of=lambda signatory: signatory.training, pk=signatory_id,
+                       training_id=pk)

@@ -1,6 +1,6 @@
 """What completing a training offers for certificates (told on the confirmation page of the
 status stepper, trainings.lifecycle): how many confirmed participants may be issued one,
-with a link to the Documents page where they are issued."""
+with a link to the certificates page where they are issued all at once."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -28,8 +28,9 @@ def certificates(training, status):
                      url=url, link="Documents page")]
     people = "1 participant" if count == 1 else f"{count} participants"
     return [Line(f"Certificates can be issued to {people} (attendance of at least "
-                 f"{settings.CERTIFICATE_ATTENDANCE_THRESHOLD:.0%}).", url=url,
-                 link="Issue them on the Documents page")]
+                 f"{settings.CERTIFICATE_ATTENDANCE_THRESHOLD:.0%}).",
+                 url=reverse("documents:certificates", args=[training.pk]),
+                 link="Issue them on the Certificates page")]
 
 
 register_effect(Training.Status.COMPLETED, certificates)

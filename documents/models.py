@@ -89,3 +89,37 @@ class Certificate(models.Model):
     def __str__(self):
         return f"Certificate {self.code}"
 
+
+
+class CertificateLogo(models.Model):
+    """An organiser's logo printed at the top of the training's certificates (at most
+    `services.MAX_LOGOS`; PNG or JPEG only, checked by `documents.images`)."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE,
+                                 related_name="certificate_logos")
+    image = models.FileField(upload_to="certificate-logos/%Y/%m/")
+    mimetype = models.CharField(max_length=20)
+    description = models.CharField(max_length=120, help_text="Read aloud in place of the "
+                                   "image (the organisation's name).")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class CertificateSignatory(models.Model):
+    """A signature line on the training's certificates: the name and title under it."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE,
+                                 related_name="certificate_signatories")
+    name = models.CharField(max_length=120)
+    title = models.CharField(max_length=160)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}"

@@ -22,14 +22,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.times import when_text
 from config.background import enqueue, enqueue_on_commit
 from notes import selectors as notes_selectors
+from notifications import services as outbox
+from notifications.rendering import absolute_url
+from runsheet.report import attendance_rates
 from trainings.models import Nomination
 
-from . import rendering
-from .models import Certificate, Document
+from . import images, rendering, selectors
+from .models import Certificate, CertificateLogo, CertificateSignatory, Document
 
 K = Document.Kind
 S = Document.State
@@ -77,8 +82,23 @@ def _requeue(queryset, now):
         state=S.QUEUED, progress=0, claimed_by="", claimed_until=None, updated_at=timezone.now())
 
 
+def not_yet(training, now=None):
+    """Why no certificate may be issued yet (the last session has not started), or None.
+
+    A certificate counts the sessions (online and offline elements) where attendance was
+    taken; until the last of them has started, the count is not final."""
+    last = selectors.last_session_start(training)
+    if last is not None and last > (now or timezone.now()):
+        return ("Certificates can be issued once the last session has started: "
+                f"{when_text(last, training.time_zone)}.")
+    return None
+
+
 def eligible(training, participant):
-    rates, taken = rendering.attendance_rates(training)
+    reason = not_yet(training)
+    if reason:
+        raise ValidationError(reason)
+    rates, taken = attendance_rates(training)   # the one count (runsheet.report)
     rate = rates.get(participant.pk, 0.0)
     threshold = settings.CERTIFICATE_ATTENDANCE_THRESHOLD
     if taken == 0:
@@ -109,6 +129,109 @@ def revoke_certificate(*, certificate, reason):
     Document.objects.filter(training=certificate.training, kind=K.CERTIFICATE,
                             participant=certificate.participant).delete()
     return certificate
+
+
+CERTIFICATE_EMAIL = selectors.CERTIFICATE_EMAIL
+MAX_LOGOS = 3
+MAX_SIGNATORIES = 3
+
+
+@transaction.atomic
+def issue_all(*, training, actor):
+    """Issue a certificate to every confirmed participant at or above the threshold who has
+    none yet, and make each one's PDF (in the background). Each holder is emailed once,
+    with the PDF attached, as soon as the PDF exists (`email_certificate`). Returns the
+    number of certificates issued now; issuing again issues (and emails) nothing more.
+    Side effects: Certificate and Document rows, render tasks after commit, outbox rows."""
+    reason = not_yet(training)
+    if reason:
+        raise ValidationError(reason)
+    overview = selectors.certificate_overview(training)
+    if overview["taken"] == 0:
+        raise ValidationError("No attendance has been taken yet, so no certificate can be "
+                              "issued.")
+    issued = 0
+    for row in overview["rows"]:
+        if not row.eligible or row.revoked:
+            continue
+        _certificate, created = Certificate.objects.get_or_create(
+            participant=row.person, defaults={"training": training, "attendance_rate": row.rate})
+        issued += created
+        document = request_document(user=actor, training=training, kind=K.CERTIFICATE,
+                                    participant=row.person)
+        if document.state == S.READY:
+            with document.file.open("rb") as handle:
+                email_certificate(document=document, content=handle.read())
+    return issued
+
+
+def email_certificate(*, document, content):
+    """Queue the email that brings a certificate to its holder, with its PDF attached, once
+    per certificate (the outbox key): a later render of the same certificate (new logos, a
+    new name) or a second "issue all" queues nothing. Returns the row, or None."""
+    person = document.participant
+    certificate = Certificate.objects.filter(participant=person, revoked_at=None).first()
+    if certificate is None or not person.email:
+        return None
+    context = {"training": document.training, "participant": person,
+               "certificate": certificate,
+               "verify_url": rendering.verification_url(certificate.code),
+               "url": absolute_url(reverse("documents:list", args=[document.training_id]))}
+    pdf = outbox.attachment("certificate-of-participation.pdf", content, "application/pdf")
+    return outbox.queue(kind=CERTIFICATE_EMAIL, key=f"{CERTIFICATE_EMAIL}:{certificate.pk}",
+                        address=person.email, recipient=person.user, training=document.training,
+                        context=context, attachments=[pdf])
+
+
+@transaction.atomic
+def add_logo(*, training, upload, description):
+    description = " ".join((description or "").split())
+    if not description:
+        raise ValidationError({"description": "Say whose logo it is (read aloud in its place)."})
+    try:
+        mimetype = images.check_logo(upload)
+    except ValidationError as exc:
+        raise ValidationError({"image": exc.messages}) from exc
+    if CertificateLogo.objects.select_for_update().filter(training=training).count() \
+            >= MAX_LOGOS:
+        raise ValidationError({"image": f"A certificate has room for {MAX_LOGOS} logos; "
+                                        "remove one first."})
+    logo = CertificateLogo(training=training, mimetype=mimetype, description=description[:120])
+    logo.image.save(upload.name, upload, save=False)
+    logo.save()
+    return logo
+
+
+@transaction.atomic
+def remove_logo(*, logo):
+    logo.image.delete(save=False)
+    logo.delete()
+
+
+@transaction.atomic
+def add_signatory(*, training, name, title):
+    name, title = " ".join((name or "").split()), " ".join((title or "").split())
+    errors = {}
+    if not name:
+        errors["name"] = "Give the name printed under the signature line."
+    if not title:
+        errors["title"] = "Give the title (e.g. UN Resident Coordinator)."
+    if len(name) > 120:
+        errors["name"] = "At most 120 characters."
+    if len(title) > 160:
+        errors["title"] = "At most 160 characters."
+    if not errors and CertificateSignatory.objects.select_for_update().filter(
+            training=training).count() >= MAX_SIGNATORIES:
+        errors["name"] = f"A certificate has room for {MAX_SIGNATORIES} signatures; remove " \
+                         "one first."
+    if errors:
+        raise ValidationError(errors)
+    return CertificateSignatory.objects.create(training=training, name=name, title=title)
+
+
+@transaction.atomic
+def remove_signatory(*, signatory):
+    signatory.delete()
 
 
 def html_for(kind, training, participant=None):
@@ -260,7 +383,7 @@ def render(*, document_id):
             html = html_for(document.kind, document.training, document.participant)
             _progress(document, me, 30)
             content, pages = rendering.to_pdf(html)
-        return _finish(document, me, content, pages, time.perf_counter() - started)
+        done = _finish(document, me, content, pages, time.perf_counter() - started)
     except LeaseLost:
         logger.warning("Document %s: the lease of %s was lost while rendering; stopped.",
                        document.pk, me)
@@ -272,6 +395,19 @@ def render(*, document_id):
     finally:
         stop.set()
         beat.join(timeout=10)
+    if document.kind == K.CERTIFICATE:
+        _email_after_render(document, content)
+    return done
+
+
+def _email_after_render(document, content):
+    """The certificate's PDF exists: queue its email (once). A failure here leaves the PDF
+    ready; the next "issue all" queues the email from the stored file."""
+    try:
+        email_certificate(document=document, content=content)
+    except Exception:
+        logger.exception("Document %s: the certificate's email could not be queued.",
+                         document.pk)
 
 
 def _finish(document, me, content, pages, seconds):

@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, selectors, services
+from .forms import LogoForm, SignatoryForm
 from .models import Document
 from .rules import kinds_for
 
@@ -22,6 +23,7 @@ def document_list(request, pk):
         "training": training, "team": team, "mine": mine,
         "kinds": kinds_for(user, training, mine),
         **selectors.document_list(training, team=team, mine=mine),
+        "manage_certificates": user.has_perm(access.MANAGE_CERTIFICATES, training),
         "certificates": selectors.certificates_of(training)
         if user.has_perm(access.MANAGE_CERTIFICATES, training) else []})
 
@@ -63,7 +65,100 @@ def revoke(request, pk, certificate_id):
         messages.success(request, f"Certificate {certificate.code} revoked.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    if request.POST.get("back") == "certificates":
+        return redirect("documents:certificates", pk)
     return redirect("documents:list", pk)
+
+
+def _certificates_page(request, training, *, logo_form=None, signatory_form=None, status=200):
+    return render(request, "documents/certificates.html", {
+        "training": training, "not_yet": services.not_yet(training),
+        **selectors.certificate_overview(training), **selectors.certificate_design(training),
+        "logo_form": logo_form or LogoForm(prefix="logo"),
+        "signatory_form": signatory_form or SignatoryForm(prefix="sig"),
+        "max_logos": services.MAX_LOGOS, "max_signatories": services.MAX_SIGNATORIES,
+    }, status=status)
+
+
+def certificates(request, pk):
+    """Who may get a certificate (and who not, and why), issuing them all, the design."""
+    training = access.get_training(request, pk, access.MANAGE_CERTIFICATES)
+    return _certificates_page(request, training)
+
+
+@require_http_methods(["GET", "POST"])
+def issue_all(request, pk):
+    """GET: what "issue all" will do, to confirm; POST: do it."""
+    training = access.get_training(request, pk, access.MANAGE_CERTIFICATES)
+    if request.method != "POST":
+        return render(request, "documents/issue_all.html", {
+            "training": training, "not_yet": services.not_yet(training),
+            **selectors.certificate_overview(training)})
+    try:
+        issued = services.issue_all(training=training, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        people = "1 certificate" if issued == 1 else f"{issued} certificates"
+        messages.success(request, f"{people} issued. Each holder is emailed their certificate "
+                                  "with the PDF attached as soon as it is made."
+                         if issued else "Nothing to issue: every eligible participant has a "
+                                        "certificate already.")
+    return redirect("documents:certificates", pk)
+
+
+def _field_errors(form, exc):
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@require_POST
+def logo_add(request, pk):
+    training = access.get_training(request, pk, access.MANAGE_CERTIFICATES)
+    form = LogoForm(request.POST, request.FILES, prefix="logo")
+    if form.is_valid():
+        try:
+            services.add_logo(training=training, upload=form.cleaned_data["image"],
+                              description=form.cleaned_data["description"])
+        except ValidationError as exc:
+            _field_errors(form, exc)
+        else:
+            messages.success(request, "Logo added; certificates made from now on carry it.")
+            return redirect("documents:certificates", pk)
+    return _certificates_page(request, training, logo_form=form, status=400)
+
+
+@require_POST
+def logo_remove(request, pk, logo_id):
+    logo = access.get_logo(request, pk, logo_id)
+    services.remove_logo(logo=logo)
+    messages.success(request, f"Logo “{logo.description}” removed.")
+    return redirect("documents:certificates", pk)
+
+
+@require_POST
+def signatory_add(request, pk):
+    training = access.get_training(request, pk, access.MANAGE_CERTIFICATES)
+    form = SignatoryForm(request.POST, prefix="sig")
+    if form.is_valid():
+        try:
+            services.add_signatory(training=training, name=form.cleaned_data["name"],
+                                   title=form.cleaned_data["title"])
+        except ValidationError as exc:
+            _field_errors(form, exc)
+        else:
+            messages.success(request, "Signature line added.")
+            return redirect("documents:certificates", pk)
+    return _certificates_page(request, training, signatory_form=form, status=400)
+
+
+@require_POST
+def signatory_remove(request, pk, signatory_id):
+    signatory = access.get_signatory(request, pk, signatory_id)
+    services.remove_signatory(signatory=signatory)
+    messages.success(request, f"Signature line of {signatory.name} removed.")
+    return redirect("documents:certificates", pk)
 
 
 @login_not_required

@@ -1,12 +1,11 @@
 """Evaluation pages. Access through evaluation.access, reads through evaluation.selectors,
 writes through evaluation.services."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+
+from trainings import spreadsheets
 
 from . import access, charts, selectors, services
 from .access import OPEN, RESPOND, RESULTS
@@ -79,14 +78,10 @@ def _csv_rows(data):
 
 
 def results_csv(request, pk):
+    """The results as CSV, or as XLSX with `?format=xlsx` (the same cells, formula-safe)."""
     training = access.get_training(request, pk, RESULTS)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{training.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(_csv_rows(selectors.results(training)))
-    return response
+    return spreadsheets.table_response(request, f"evaluation-{training.pk}", CSV_HEADER,
+                                       _csv_rows(selectors.results(training)), title="Results")
 
 
 def _change_plan(request, pk, training):

@@ -13,3 +13,20 @@ REASON = "Run mode is for the facilitators and the moderator."
 
 def get_training(request, pk):
     return get_visible(request, Training.objects.all(), RUN, reason=REASON, pk=pk)
+
+
+ATTENDANCE = "runsheet.view_attendance"
+ATTENDANCE_REASON = ("The attendance report is for the facilitators, the moderator, the "
+                     "rapporteurs and each participant's own line.")
+
+
+def get_attendance_training(request, pk):
+    """The training of an attendance report (page and exports): 404 when not visible, 403
+    for someone who sees it but has no line of the report to see (docs/attendance.md)."""
+    return get_visible(request, Training.objects.all(), ATTENDANCE, reason=ATTENDANCE_REASON,
+                       pk=pk)
+
+# QR self check-in (runsheet/checkin_views.py): the view asks this perm on the code's training
+# and answers with its own page (a code's link is not an address to hide: whoever holds one
+# saw the screen in the room).
+CHECK_IN = "runsheet.check_in"

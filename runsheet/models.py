@@ -65,3 +65,33 @@ class SlotRun(models.Model):
 
     def __str__(self):
         return f"Run of {self.slot}"
+
+
+class CheckIn(models.Model):
+    """A participant checking themselves in with the rotating QR code of run mode
+    (docs/run-mode.md, "Self check-in"): every attempt sent (the form's POST), kept for the
+    rate limit and the record. At most one attempt that was not refused per person and slot
+    (one mark per person per slot); the mark itself is an `Attendance` row like the tablet's."""
+
+    class Outcome(models.TextChoices):
+        CHECKED_IN = "checked_in", "Checked in"
+        KEPT = "kept", "Already marked in the room"
+        REFUSED = "refused", "Refused"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    slot = models.ForeignKey(Slot, null=True, on_delete=models.CASCADE, related_name="checkins")
+    participant = models.ForeignKey(Nomination, null=True, on_delete=models.CASCADE,
+                                    related_name="+")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    reason = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["slot", "participant"], condition=~models.Q(outcome="refused"),
+            name="checkin_once_per_slot")]
+        indexes = [models.Index(fields=["user", "at"], name="checkin_user_at")]
+
+    def __str__(self):
+        return f"{self.user} – {self.outcome}"

@@ -2,13 +2,14 @@
 
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from accounts.times import local
 from activities.models import ActivityPart
 from notes.models import Question
 from scheduling.models import Slot
 
+from .checkin_codes import checkin_base_url, slot_secret
 from .events import roster
 from .models import Attendance, Group, SlotRun
 
@@ -20,9 +21,12 @@ def snapshot(training, user):
         Prefetch("activity_parts", queryset=parts)).order_by("start"))
     runs = {r.slot_id: r for r in SlotRun.objects.filter(slot__training=training)}
     attendance = defaultdict(dict)
-    for row in Attendance.objects.filter(slot__training=training).select_related("slot"):
+    for row in Attendance.objects.filter(slot__training=training).select_related("slot").annotate(
+            own_user=F("participant__user_id")):
         attendance[str(row.slot.uid)][str(row.participant_id)] = {
-            "status": row.status, "recorded_at": row.recorded_at.isoformat()}
+            "status": row.status, "recorded_at": row.recorded_at.isoformat(),
+            # a self check-in (docs/run-mode.md): marked by the participant's own account
+            "by_phone": row.recorded_by_id is not None and row.recorded_by_id == row.own_user}
     groups = defaultdict(list)
     for group in Group.objects.filter(training=training).select_related("slot").prefetch_related(
             "members").order_by("slot", "number"):
@@ -36,6 +40,10 @@ def snapshot(training, user):
         "training": {"id": training.pk, "title": training.title, "time_zone": tz,
                      "meeting_link": training.meeting_link, "venue": training.venue},
         "permissions": {"capture_questions": user.has_perm("runsheet.capture_question", training)},
+        # QR self check-in: the tablet derives each minute's code from the slot's secret,
+        # offline too (runsheet/checkin_codes.py, static/js/checkin.js)
+        "checkin": {"url": checkin_base_url(),
+                    "secrets": {str(s.uid): slot_secret(s.uid) for s in slots}},
         "slots": [{
             "uid": str(s.uid), "kind": s.kind, "title": s.title,
             "start": s.start.isoformat(), "end": s.end.isoformat(),

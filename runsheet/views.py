@@ -18,6 +18,14 @@ def run(request, pk):
     })
 
 
+def display(request, pk):
+    """The room display for the projector (docs/run-mode.md, "Room display"): a shell that
+    run mode on the same device fills through a BroadcastChannel, never through the server,
+    so it follows the tablet offline. Who may open it is who may run the room."""
+    training = access.get_training(request, pk)
+    return render(request, "runsheet/display.html", {"training": training})
+
+
 @login_not_required
 @never_cache
 def service_worker(request):

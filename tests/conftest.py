@@ -111,13 +111,11 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser page at tablet size that records console errors and CSP violations."""
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, base_url=live_server.url)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    from tests.browser.login import new_page
+
+    page = new_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 def pytest_collection_modifyitems(config, items):

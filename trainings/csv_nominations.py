@@ -1,15 +1,20 @@
-"""Read a CSV of nominees: all rows valid or nothing, errors by row and column.
+"""Read a file of nominees, CSV or Excel (.xlsx): all rows valid or nothing, errors by row
+and column.
 
-This module knows the file (size, encoding, delimiter, header, the labels people type in a
-spreadsheet) and rows repeated within it. Whether a nominee is valid (required fields,
-lengths, choices, an address already nominated) is decided by `forms.NominationForm`, the
-one validation of a nominee, with its messages: every row goes through it."""
+This module knows the file (size, format, encoding, delimiter, header, the labels people type
+in a spreadsheet) and rows repeated within it. Both formats become the same rows of text
+(`_file_rows`: a CSV reader, or `spreadsheets.read_xlsx` for the first sheet of an .xlsx),
+read by one reader with the same messages and row numbers as the spreadsheet shows them.
+Whether a nominee is valid (required fields, lengths, choices, an address already nominated)
+is decided by `forms.NominationForm`, the one validation of a nominee, with its messages:
+every row goes through it."""
 
 import csv
 import io
 
 from django.core.exceptions import ValidationError
 
+from . import spreadsheets
 from .forms import NominationForm
 from .models import Nomination
 
@@ -51,7 +56,8 @@ LABELS = {
 
 
 class CsvError(ValidationError):
-    """A problem with the file as a whole (not CSV, too large, wrong encoding, header)."""
+    """A problem with the file as a whole (not CSV or .xlsx, too large, wrong encoding,
+    header)."""
 
     def __str__(self):
         return self.message
@@ -65,20 +71,36 @@ def template_csv():
     return out.getvalue()
 
 
+def template_xlsx():
+    return spreadsheets.xlsx_bytes(COLUMNS, TEMPLATE_ROWS, title="Nominees")
+
+
 def _normalise_header(name):
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def _text(uploaded):
+def _file_rows(uploaded):
+    """The rows of the file, each a list of texts: a CSV reader, or the first sheet of an
+    .xlsx, chosen by the file's extension."""
     if uploaded.size > MAX_BYTES:
         raise CsvError(f"The file is {uploaded.size / 1_048_576:.1f} MB; the limit is "
                        f"{MAX_BYTES // 1_048_576} MB.")
-    if not (uploaded.name or "").lower().endswith(".csv"):
-        raise CsvError("Upload a .csv file (in Excel: File › Save As › CSV UTF-8).")
+    name = (uploaded.name or "").lower()
+    if name.endswith(".xlsx"):
+        try:
+            return iter(spreadsheets.read_xlsx(uploaded, max_rows=MAX_ROWS))
+        except spreadsheets.SpreadsheetError as exc:
+            raise CsvError(exc.message) from exc
+    if not name.endswith(".csv"):
+        raise CsvError("Upload a .csv file or an Excel .xlsx file (download the template).")
+    return _reader(_text(uploaded))
+
+
+def _text(uploaded):
     raw = uploaded.read()
     if b"\x00" in raw[:SNIFF_CHARS]:
         raise CsvError("This is not a CSV text file (it looks like a spreadsheet or binary "
-                       "file). Save it as CSV UTF-8 and upload again.")
+                       "file). Save it as CSV UTF-8, or upload an Excel workbook named .xlsx.")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -149,11 +171,11 @@ def _check(number, data, *, form, seen):
 
 
 def read(uploaded, *, existing_emails):
-    """Return (rows, errors). rows are the cleaned fields of each nominee, ready for
-    Nomination; errors are (row number, column, message) with row numbers as a spreadsheet
-    shows them. `existing_emails`: the addresses already nominated for the training
-    ({email: status} or a set)."""
-    reader = _reader(_text(uploaded))
+    """Return (rows, errors) of a .csv or .xlsx file. rows are the cleaned fields of each
+    nominee, ready for Nomination; errors are (row number, column, message) with row numbers
+    as a spreadsheet shows them. `existing_emails`: the addresses already nominated for the
+    training ({email: status} or a set)."""
+    reader = _file_rows(uploaded)
     index = _columns(reader)
     form = NominationForm(existing=existing_emails)
     rows, errors, seen = [], [], {}

@@ -1,7 +1,10 @@
-"""Demo training: Kenya, March 2027, Option 2, a full team, 18 seats taken, 2 waiting."""
+"""Demo trainings: Kenya, March 2027, Option 2, a full team, 18 seats taken, 2 waiting; and
+Jordan, delivered last week and still "in delivery" (attendance taken: ready to be completed,
+its certificates issued and its attendance report read)."""
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.services import ensure_user
@@ -95,3 +98,46 @@ def _something_to_do(training, users):
         team.invite(actor=users["lead@demo.unct.test"], training=training, email=INVITEE,
                     kind=Invitation.Kind.TEAM, role=Role.FACILITATOR,
                     expires_at=timezone.now() + datetime.timedelta(days=60))
+
+
+DELIVERED_TITLE = "Jordan UNCT – Integrating migration into the CCA and CF (demo, delivered)"
+DELIVERED_SEATS = 10
+
+
+def seed_delivered(*, users, participants, today):
+    """The second demo training: Amman, four mornings that ended two days before `today`,
+    in delivery; the same team, the first ten demo participants with a seat."""
+    curriculum = Curriculum.objects.get(slug="remote-unct-training")
+    start = today - datetime.timedelta(days=5)
+    # get_or_create: seeding again later keeps its dates (its agenda and register are laid
+    # on them) and whatever was done with it since (completed, certificates issued).
+    training, _ = Training.objects.get_or_create(
+        title=DELIVERED_TITLE,
+        defaults={
+            "curriculum": curriculum, "country": "JO", "city": "Amman",
+            "time_zone": "Asia/Amman", "start_date": start,
+            "end_date": start + datetime.timedelta(days=3),
+            "schedule_option": Training.ScheduleOption.OPTION_2,
+            "online_platform": Training.Platform.TEAMS,
+            "meeting_link": "https://teams.example.org/l/meetup-join/demo-jordan",
+            "venue": "UN House, Amman – Meeting room 2", "capacity": DELIVERED_SEATS,
+            "status": Training.Status.IN_DELIVERY, "created_by": users["staff@demo.unct.test"],
+        },
+    )
+    ScopingSurvey.objects.get_or_create(training=training)
+    for email, roles in TEAM_ROLES.items():
+        for role in roles:
+            Membership.objects.get_or_create(training=training, user=users[email], role=role)
+    for person in participants[:DELIVERED_SEATS]:
+        Nomination.objects.update_or_create(
+            training=training, email=person["email"],
+            defaults={
+                "full_name": person["full_name"], "un_entity": person["un_entity"],
+                "job_title": person["job_title"], "gender": person["gender"],
+                "seniority": person["seniority"], "prior_experience": person["prior_experience"],
+                "status": Nomination.Status.CONFIRMED,
+                "user": get_user_model().objects.get(email=person["email"].lower()),
+                "decided_by": users["lead@demo.unct.test"], "decided_at": timezone.now(),
+            },
+        )
+    return training

@@ -6,6 +6,7 @@ from django.forms.models import construct_instance
 
 from curriculum.models import Curriculum
 
+from .markup import plain
 from .models import CountryProfile, Invitation, Nomination, Role, ScopingSurvey, Training
 
 TIME_ZONES = [(z, z) for z in sorted(zoneinfo.available_timezones())]
@@ -73,6 +74,14 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(
         choices=[("", "Choose a role"), *Role.choices, (Invitation.Kind.RCO_ADMIN, "RCO admin")],
         error_messages={"required": "Choose the role this person will have."})
+    message = forms.CharField(
+        label="Personal message (optional)", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown in the invitation email and on the invitation page. Markdown: "
+                  "**bold**, *italics*, lists with “-”. HTML is removed.")
+
+    def clean_message(self):
+        return plain(self.cleaned_data["message"])
 
     def invitation_kind(self):
         role = self.cleaned_data["role"]
@@ -162,7 +171,10 @@ class NominationForm(forms.ModelForm):
 
 
 class CsvUploadForm(forms.Form):
-    file = forms.FileField(help_text="CSV, UTF-8, at most 5 MB. Download the template first.")
+    file = forms.FileField(
+        help_text="An Excel workbook (.xlsx, the first sheet) or a CSV file (UTF-8), at most "
+                  "5 MB. Download the template first.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
 
 
 class DecisionForm(forms.Form):

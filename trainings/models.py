@@ -291,6 +291,9 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(
+        "personal message", blank=True,
+        help_text="Markdown, HTML removed on save; shown in the email and on the invitation page.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -403,3 +406,67 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class Announcement(models.Model):
+    """A message the facilitators wrote to the participants, the team, or both: one email per
+    recipient through the outbox, listed on the training for its audience
+    (docs/announcements.md). `key` comes from the form, so a double submit sends once."""
+
+    class Audience(models.TextChoices):
+        PARTICIPANTS = "participants", "Participants"
+        TEAM = "team", "Team"
+        BOTH = "both", "Participants and team"
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE,
+                                 related_name="announcements")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    audience = models.CharField(max_length=12, choices=Audience.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown, HTML removed on save (rendered with nh3).")
+    key = models.UUIDField(help_text="The form's idempotency key: one announcement per key.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["training", "key"], name="announcement_unique_key"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def to_participants(self):
+        return self.audience in (self.Audience.PARTICIPANTS, self.Audience.BOTH)
+
+    @property
+    def to_team(self):
+        return self.audience in (self.Audience.TEAM, self.Audience.BOTH)
+
+
+class AnnouncementRecipient(models.Model):
+    """Who an announcement went to, as they were when it was sent."""
+
+    class Group(models.TextChoices):
+        PARTICIPANT = "participant", "Participant"
+        TEAM = "team", "Team"
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE,
+                                     related_name="recipients")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    group = models.CharField(max_length=12, choices=Group.choices)
+
+    class Meta:
+        ordering = ["group", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "email"],
+                                    name="announcement_recipient_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"

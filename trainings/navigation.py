@@ -58,6 +58,9 @@ register_tab(Tab("Scoping survey", "trainings:survey", 16, perm="trainings.view_
 register_tab(Tab("Country profile", "trainings:country_profile", 18,
                  perm="trainings.view_country_profile",
                  active_for=("trainings:country_profile",)))
+register_tab(Tab("Announcements", "trainings:announcements", 84,
+                 perm="trainings.view_announcements",
+                 active_for=("trainings:announcements", "trainings:announcement_new")))
 register_tab(Tab("Outbox", "trainings:outbox", 85, perm="trainings.view_outbox",
                  active_for=("trainings:outbox", "trainings:outbox_message")))
 register_tab(Tab("Audit log", "trainings:audit", 90, perm="trainings.view_audit",

@@ -191,3 +191,17 @@ def works_in_country(user, country):
 
 
 rules.add_perm("trainings.edit_country_profile", is_staff | works_in_country)
+
+
+@rules.predicate
+def is_not_cancelled(user, obj):
+    training = _training_of(obj)
+    return training is not None and not training.is_cancelled
+
+
+# Announcements (docs/announcements.md): everyone who sees the training opens the list and
+# finds there what was sent to their group (participants, team); staff and facilitators see
+# every announcement and write them, unless the training was cancelled.
+rules.add_perm("trainings.view_announcements", can_view)
+rules.add_perm("trainings.view_all_announcements", is_staff | is_facilitator)
+rules.add_perm("trainings.send_announcement", (is_staff | is_facilitator) & is_not_cancelled)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import invitations, invitations_mine, nominations, outbox, survey, team, training
+from .views import (
+    announcements,
+    invitations,
+    invitations_mine,
+    nominations,
+    outbox,
+    survey,
+    team,
+    training,
+)
 
 app_name = "trainings"
 urlpatterns = [
@@ -38,6 +47,10 @@ urlpatterns = [
          name="outbox_message_html"),
     path("trainings/<int:pk>/outbox/<int:message_pk>/<slug:action>/", outbox.outbox_action,
          name="outbox_action"),
+    path("trainings/<int:pk>/announcements/", announcements.announcements,
+         name="announcements"),
+    path("trainings/<int:pk>/announcements/new/", announcements.write,
+         name="announcement_new"),
     path("outbox/", outbox.outbox_all, name="outbox_all"),
     path("outbox/<int:message_pk>/", outbox.outbox_all_message, name="outbox_all_message"),
     path("outbox/<int:message_pk>/html/", outbox.outbox_all_message_html,

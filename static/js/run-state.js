@@ -202,3 +202,66 @@ export function replayChecked(snapshot, events) {
   }
   return { state, refused };
 }
+
+// ---- the room timer (run mode and the room display) ---------------------------------
+// The countdown of an agenda item: its planned length plus the "+N min" above, from the
+// synced start, less the time the moderator held it. Pause and resume are this device's
+// own (the tablet keeps a "clock" per agenda item; the room display gets it from the tablet
+// on the same device, never through the server): the schedule's start, end and "+N min"
+// are what the server records.
+export const CLOCK_EVENTS = ["timer.pause", "timer.resume"];
+export const ONE_MINUTE = 60000;
+
+export function emptyClock() {
+  return { paused_at: null, paused_ms: 0 };
+}
+
+// The slot's clock after a pause or a resume at `at` (an ISO time); the clock given is not
+// changed. A pause holds only an item that runs; a resume adds the time held.
+export function clockEvent(slot, clock, type, at) {
+  const next = { ...emptyClock(), ...(clock || {}) };
+  const run = slot.run || emptyRun();
+  const running = Boolean(run.started_at && !run.ended_at);
+  if (type === "timer.pause" && running && !next.paused_at) {
+    next.paused_at = at;
+  } else if (type === "timer.resume" && next.paused_at) {
+    next.paused_ms += Math.max(0, time(at) - time(next.paused_at));
+    next.paused_at = null;
+  }
+  return next;
+}
+
+// Where the timer stands at `now` (milliseconds, injected so tests and pages agree):
+// status ready | running | paused | over | ended, the planned length and the time left
+// (negative once over time).
+export function timer(slot, clock, now) {
+  const run = slot.run || emptyRun();
+  const held = { ...emptyClock(), ...(clock || {}) };
+  const planned = time(slot.end) - time(slot.start) + run.extended_minutes * ONE_MINUTE;
+  if (!run.started_at) return { status: "ready", planned_ms: planned, left_ms: planned };
+  let stop = run.ended_at ? time(run.ended_at) : now;
+  if (held.paused_at) stop = Math.min(stop, time(held.paused_at));
+  const left = time(run.started_at) + planned + held.paused_ms - stop;
+  let status = left <= 0 ? "over" : "running";
+  if (run.ended_at) status = "ended";
+  else if (held.paused_at) status = "paused";
+  return { status, planned_ms: planned, left_ms: left };
+}
+
+// "12:05", "0:09", "+1:30" (over time), whole seconds rounded up while counting down so that
+// "0:00" is the moment the time is up.
+export function formatLeft(ms) {
+  const seconds = ms > 0 ? Math.ceil(ms / 1000) : Math.floor(-ms / 1000);
+  const text = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  return ms < 0 && seconds > 0 ? `+${text}` : text;
+}
+
+// What to announce between two readings of the timer (aria-live is off for the seconds):
+// "1 minute left" when a running item crosses the last minute, "Time is up" when it runs
+// out, "" otherwise. `before` is null on the first reading (nothing is announced then).
+export function timerCue(before, after) {
+  if (!before || after.status !== "over" && after.status !== "running") return "";
+  if (before.left_ms > 0 && after.left_ms <= 0) return "Time is up";
+  if (before.left_ms > ONE_MINUTE && after.left_ms <= ONE_MINUTE) return "1 minute left";
+  return "";
+}

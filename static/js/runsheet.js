@@ -4,7 +4,8 @@
 // network allows. Nothing here fails silently: errors end up in the sync line.
 import { keepPageOffline, OfflineQueue } from "./offline-queue.js";
 import { kvGet, kvPut } from "./queue-store.js";
-import { replay, STATUSES } from "./run-state.js";
+import { RoomLink } from "./room-link.js";
+import { formatLeft, replay, STATUSES } from "./run-state.js";
 
 const root = document.getElementById("run");
 const $ = (id) => document.getElementById(id);
@@ -15,6 +16,8 @@ const queue = new OfflineQueue({ scope: `training:${TRAINING}`, user: USER,
 let base = null;       // the server snapshot
 let view = null;       // snapshot + queued events
 let problem = "";      // the last thing that went wrong on this page, shown in the sync line
+const room = new RoomLink({ training: TRAINING, user: USER, link: $("room-display-link"),
+                            pauseButton: $("btn-pause") });   // the room display's timer
 const SELECTED_KEY = `run:selected:${TRAINING}`;
 let selected = localStorage.getItem(SELECTED_KEY);   // the agenda item on screen
 function select(uid) { selected = uid; if (uid) localStorage.setItem(SELECTED_KEY, uid); }
@@ -157,6 +160,7 @@ function render() {
   if (!view) return;
   if (!selected || !currentSlot()) select(pickDefault());
   renderSlots(); renderNow(); renderRoster(); renderGroups(); renderQuestions();
+  room.show(view, currentSlot());
 }
 
 const KINDS = { online: "Online element", offline: "Offline element", break: "Break",
@@ -219,13 +223,12 @@ function renderNow() {
 function tick() {
   const slot = view && currentSlot();
   if (!slot) return;
-  const minutes = (Date.parse(slot.end) - Date.parse(slot.start)) / 60000 + slot.run.extended_minutes;
-  const started = slot.run.started_at ? Date.parse(slot.run.started_at) : null;
-  const left = started ? started + minutes * 60000 - (slot.run.ended_at ? Date.parse(slot.run.ended_at) : Date.now())
-                       : minutes * 60000;
+  const now = room.timer(slot, Date.now());   // run-state.js: with the pauses of this tablet
+  const started = now.status !== "ready";
+  const left = now.left_ms;
   const abs = Math.abs(left);
-  const text = `${left < 0 ? "+" : ""}${Math.floor(abs / 60000)}:${String(Math.floor(abs / 1000) % 60).padStart(2, "0")}`;
-  const shown = started ? text : `${Math.round(minutes)} min (not started)`;
+  const text = formatLeft(left) + (now.status === "paused" ? " (paused)" : "");
+  const shown = started ? text : `${Math.round(now.planned_ms / 60000)} min (not started)`;
   for (const id of ["countdown", "bar-countdown"]) {
     $(id).textContent = shown;
     $(id).classList.toggle("over", left < 0);
@@ -242,14 +245,15 @@ function renderRoster() {
   const counts = {};
   $("roster").replaceChildren(...view.roster.map((person) => {
     const status = (current[String(person.id)] || {}).status || "";
+    const phone = (current[String(person.id)] || {}).by_phone ? " (by phone)" : "";   // checkin.js
     counts[status] = (counts[status] || 0) + 1;
     const button = el("button", { type: "button", class: `person ${status}`, "data-person": String(person.id) },
       el("span", {}, person.name, " ", el("span", { class: "entity" }, person.entity)), " ",
-      el("span", { class: "status" }, status || "–"));
+      el("span", { class: "status" }, (status || "–") + phone));
     // The name holds the text the button shows (name, UN entity, status), as WCAG 2.5.3 asks; the
     // spaces between the spans keep the words apart for assistive technology.
     button.setAttribute("aria-label",
-      `${person.name} ${person.entity}, ${status || "not marked"}. Tap to change.`);
+      `${person.name} ${person.entity}, ${status || "not marked"}${phone}. Tap to change.`);
     return el("li", {}, button);
   }));
   $("att-count").textContent = `(${(counts.present || 0) + (counts.late || 0)} in the room, ` +
@@ -387,6 +391,7 @@ function wire() {
   $("slot-select").addEventListener("change", (e) => { select(e.target.value); render(); });
   $("btn-start").addEventListener("click", () => act("run.start", { slot: selected }));
   $("btn-extend").addEventListener("click", () => act("run.extend", { slot: selected, minutes: 5 }));
+  $("btn-pause").addEventListener("click", () => { room.toggle(currentSlot()); render(); });
   $("btn-next").addEventListener("click", async () => {
     const index = view.slots.findIndex((s) => s.uid === selected);
     const next = view.slots[index + 1];
@@ -453,7 +458,11 @@ async function start() {
   wire();
   if (await loadSnapshot()) {
     await rebuild();
-    cacheForOffline();
+    // the room display's page first, so that "offline ready" covers it too
+    room.keepOffline()
+      .catch((err) => navigator.onLine
+        && report(`The room display may not open offline: ${err.message}`, err))
+      .finally(cacheForOffline);
     sync();
   }
   queue.emit();

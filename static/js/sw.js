@@ -1,8 +1,9 @@
 // Service worker (an ES module, registered with {type: "module"}; served at /sw.js by
 // runsheet.views.service_worker so it controls the whole site).
 //
-// - Run mode and the notes pages: network first; offline, the copy cached for the account
-//   signed in on this browser (never another account's, never with nobody signed in).
+// - Run mode, its room display and the notes pages: network first; offline, the copy cached
+//   for the account signed in on this browser (never another account's, never with nobody
+//   signed in).
 // - Static scripts, styles and icons the pages keep: from the cache, refreshed in the
 //   background.
 // - Logout: the cached pages and run-sheet snapshots are dropped (the unsent queue stays).
@@ -12,7 +13,9 @@ import {
   forgetPrivateData, kvGet, OWNER_HEADER, PRIVATE_CACHE, STATIC_CACHE, syncAll, userOfOwner,
 } from "/static/js/queue-store.js";
 
-const PRIVATE_PAGES = [/^\/trainings\/\d+\/run\/$/, /^\/trainings\/\d+\/notes\/\d+\/$/];
+// run mode, its room display (room-display.js) and the notes pages
+const PRIVATE_PAGES = [/^\/trainings\/\d+\/run\/$/, /^\/trainings\/\d+\/run\/display\/$/,
+                       /^\/trainings\/\d+\/notes\/\d+\/$/];
 const LOGOUT = /^\/accounts\/logout\/$/;
 const KEEP = new Set([PRIVATE_CACHE, STATIC_CACHE]);
 

@@ -20,14 +20,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import times
+from accounts.models import ApiToken
 from documents.models import Certificate
 from notes.models import Question, Section, SectionVersion, SessionNote
 from notifications.models import Message
+from runsheet.checkin_codes import checkin_url, window_of
+from runsheet.models import CheckIn
 from scheduling.models import PARTICIPANT_KINDS, Agenda, ChecklistItem, Slot
 from tests.builders import training_with_agenda
 from tests.factories import UserFactory
 from tests.html import text_of
 from trainings.models import (
+    Announcement,
     AuditEntry,
     CountryProfile,
     Invitation,
@@ -204,6 +208,19 @@ def test_every_page_that_prints_an_instant_shows_it_in_both_zones(client, world)
     }
     message = Message.objects.filter(training=training).first()
     pages[reverse("trainings:outbox_message", args=[pk, message.pk])] = [fixed]
+    # the attendance report heads each session with its start (runsheet attendance tests)
+    pages[reverse("runsheet:attendance", args=[pk])] = [
+        reading(slots.filter(kind__in=["online", "offline"]).first().start)]
+    # the profile's API tokens, in the viewer's own zone only (accounts/test_api_tokens.py)
+    ApiToken.objects.create(user=lead, name="Feed", prefix="0123456789", key_hash="0" * 64,
+                            expires_at=INSTANT, last_used_at=INSTANT)
+    own = INSTANT.astimezone(zoneinfo.ZoneInfo(NEW_YORK))
+    pages[reverse("accounts:profile")] = [(f"{own:%a} {own.day} {own:%b %Y, %H:%M} EST", "")]
+    # an announcement, sent at INSTANT (tests/trainings/test_announcements.py)
+    announcement = Announcement.objects.create(training=training, author=lead, audience="team",
+                                               subject="Room", body="Room 4", key=uuid.uuid4())
+    Announcement.objects.filter(pk=announcement.pk).update(created_at=INSTANT)
+    pages[reverse("trainings:announcements", args=[pk])] = [fixed]
     rendered = set()
     for url, expected in pages.items():
         response = client.get(url)
@@ -216,6 +233,19 @@ def test_every_page_that_prints_an_instant_shows_it_in_both_zones(client, world)
         utc = re.search(r".{0,80}\bUTC\b.{0,40}", shown)   # zone pickers list Etc/UTC
         assert utc is None, (url, utc and utc[0])
         rendered |= {t.name for t in response.templates}
+    # the check-in page a participant's phone opens from run mode's QR code, after checking
+    # in at INSTANT (tests/runsheet/test_checkin.py)
+    phone = UserFactory(time_zone=NEW_YORK)
+    Nomination.objects.filter(pk=certificate.participant_id).update(user=phone)
+    CheckIn.objects.create(user=phone, slot=slot, participant_id=certificate.participant_id,
+                           outcome=CheckIn.Outcome.CHECKED_IN, at=INSTANT)
+    client.force_login(phone)
+    link = checkin_url(slot.uid, window_of(timezone.now()))[len(settings.SITE_URL.rstrip("/")):]
+    response = client.get(link)
+    assert response.status_code == 200
+    for shown in (*fixed, *reading(slot.start)):
+        assert shown in text_of(response.content), shown
+    rendered |= {t.name for t in response.templates}
     # the public pages: the invitation link and the certificate check
     client.logout()
     ten_years = reading(INSTANT + datetime.timedelta(days=3650))[0]

@@ -12,33 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from evaluation.models import Survey
-from tests.browser.login import sign_in
+from tests.browser.login import link_in_last_email, new_page, sign_in, sign_up_through
 from tests.browser.test_evaluation import fill_survey
-from tests.browser.test_trainings_flow import link_in_last_email, sign_up_through
+from tests.browser.training_nav import open_tab
 from tests.factories import UserFactory
 from trainings.models import Membership, Nomination, Training
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def new_page(browser, live_server):
-    context = browser.new_context(viewport={"width": 768, "height": 1024},
-                                  base_url=live_server.url)
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    return page
-
-
-def open_tab(page, name):
-    """Follow one of the training's tabs (opening its group's menu first when it is in one)."""
-    nav = page.get_by_role("navigation", name="Training sections")
-    link = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
-    if not link.is_visible():
-        nav.locator("li").filter(has=page.get_by_role(
-            "link", name=name, exact=True, include_hidden=True)).get_by_role("button").click()
-    link.click()
 
 
 def take_step(page, button, heading, effects):
@@ -154,4 +134,4 @@ def test_lead_steps_a_training_to_completed_and_the_participant_evaluates(
     fill_survey(seat, "The country exercise was the most useful part.")
     assert closing.responses.filter(training=training, respondent=participant).count() == 1
     for p in (page, lead_page, seat):
-        assert p.errors == []
+        assert p.console_errors == []

@@ -17,9 +17,9 @@ TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1280, "height": 900}
 LEAD_TABS = {
     "Plan": ["Overview", "Team", "Nominations", "Scoping survey", "Country profile", "Agenda",
-             "Checklist", "Outbox"],
+             "Checklist", "Announcements", "Outbox"],
     "In the room": ["Run mode", "Notes", "Questions", "Outputs", "Recap board"],
-    "After": ["Outcome", "Evaluation", "Documents", "Audit log"],
+    "After": ["Attendance", "Outcome", "Evaluation", "Documents", "Certificates", "Audit log"],
 }
 
 
@@ -84,24 +84,24 @@ def test_tablet_tabs_are_one_row_and_every_tab_opens_its_page(page):
 def test_tablet_menus_work_with_the_keyboard(page):
     _lead_on_the_overview(page, TABLET)
     after = _nav(page).get_by_role("button", name="After")
-    outcome = _nav(page).get_by_role("link", name="Outcome", exact=True)
+    first = _nav(page).get_by_role("link", name="Attendance", exact=True)
     after.focus()
     page.keyboard.press("Enter")
     expect(after).to_have_attribute("aria-expanded", "true")
-    expect(outcome).to_be_visible()
+    expect(first).to_be_visible()
     page.keyboard.press("ArrowDown")
-    expect(outcome).to_be_focused()
-    assert outcome.evaluate("e => getComputedStyle(e).outlineStyle") != "none"  # visible focus
+    expect(first).to_be_focused()
+    assert first.evaluate("e => getComputedStyle(e).outlineStyle") != "none"  # visible focus
     page.keyboard.press("ArrowDown")
-    expect(_nav(page).get_by_role("link", name="Evaluation", exact=True)).to_be_focused()
+    expect(_nav(page).get_by_role("link", name="Outcome", exact=True)).to_be_focused()
     page.keyboard.press("Escape")                 # closes, focus back on the menu's button
-    expect(outcome).to_be_hidden()
+    expect(first).to_be_hidden()
     expect(after).to_be_focused()
     page.keyboard.press("Space")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")                  # follows "Evaluation"
-    expect(_nav(page).get_by_role("button", name="After: Evaluation")).to_be_visible()
+    page.keyboard.press("Enter")                  # follows "Outcome"
+    expect(_nav(page).get_by_role("button", name="After: Outcome")).to_be_visible()
     # Tab moves on from the bar's buttons: Plan, In the room, After.
     plan = _nav(page).get_by_role("button", name="Plan")
     plan.focus()

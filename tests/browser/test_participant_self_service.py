@@ -8,23 +8,13 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.browser import axe
-from tests.browser.login import sign_in
+from tests.browser.login import new_page, sign_in
 from tests.factories import UserFactory
 from tests.trainings.factories import TrainingFactory
 from trainings.models import Nomination, Training
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = Nomination.Status
-
-
-def new_page(browser, live_server):
-    context = browser.new_context(viewport={"width": 768, "height": 1024},
-                                  base_url=live_server.url)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-    return page
 
 
 def accessible(page, where):

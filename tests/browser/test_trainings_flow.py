@@ -5,41 +5,15 @@ import datetime
 import io
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.login import sign_in
+from tests.browser.login import link_in_last_email, new_page, sign_in, sign_up_through
 from tests.browser.training_nav import open_tab
 from tests.factories import UserFactory
 from trainings.models import Nomination
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Blended-training-2027"
-
-
-def link_in_last_email(to, subject_part):
-    messages = [m for m in mail.outbox if m.to == [to] and subject_part in m.subject]
-    assert messages, f"no email to {to} about “{subject_part}”: {[m.subject for m in mail.outbox]}"
-    return "/invitations/" + messages[-1].body.split("/invitations/")[1].split()[0]
-
-
-def new_page(browser, live_server):
-    context = browser.new_context(viewport={"width": 768, "height": 1024},
-                                  base_url=live_server.url)
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
-    return page
-
-
-def sign_up_through(page, link, name):
-    page.goto(link)
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Create account and accept").click()
-    page.wait_for_url("**/trainings/*/")
 
 
 def csv_file(rows):
@@ -147,6 +121,6 @@ def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
     # At tablet width the roster scrolls inside its table, never the whole page sideways.
     assert lead.evaluate("document.documentElement.scrollWidth") <= 768
     # The rejected upload answers 400 on purpose, which Chromium logs; nothing else may.
-    rco.errors = [e for e in rco.errors if "status of 400" not in e]
+    rco.console_errors = [e for e in rco.console_errors if "status of 400" not in e]
     for p in (page, lead, rco, leaver, newcomer):
-        assert p.errors == []
+        assert p.console_errors == []

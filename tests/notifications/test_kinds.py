@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import datetime
 import re
+import uuid
 import zoneinfo
 from collections import defaultdict
 
@@ -24,16 +25,18 @@ from icalendar import Calendar
 
 from curriculum.models import Curriculum
 from curriculum.services import import_all_fixtures
+from documents import services as certificates
 from notifications import kinds, rendering, services
 from notifications.delivery import deliver_due
 from notifications.models import Message
+from runsheet.models import Attendance
 from scheduling.messages.checklist_digest import plan_digests
 from scheduling.models import Slot
 from scheduling.selectors import slots_of
 from scheduling.services import editing, publishing
 from tests.factories import UserFactory
 from trainings.models import CountryAdmin, Invitation, Membership, Role, Training
-from trainings.services import nominations, team
+from trainings.services import announcements, nominations, team
 from trainings.services.training import cancel_training, change_status, create_training
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +159,10 @@ def _scenario():
         nominations.withdraw(actor=lead, nomination=fay, reason="Mission travel")
     with _step(NOW):
         publishing.publish(actor=lead, training=training)
+    with _step(NOW):  # the lead writes to the participants and the team (issue 21)
+        announcements.send(actor=lead, training=training, audience="both",
+                           subject="Room 4 & coffee", body="See you in **Room 4**.",
+                           key=uuid.UUID(int=21))
     with _step(NOW):  # Ann also takes a seat in the second training
         again = _nominate(rco, cancelled, "Ann Account", people["ann"].email, people["ann"])
         nominations.approve(actor=staff, nomination=again)
@@ -174,6 +181,11 @@ def _scenario():
     with _step(datetime.datetime(2027, 3, 4, 12, 0, tzinfo=datetime.UTC)):  # last day:
         for status in ("confirmed", "in_delivery", "completed"):  # the thank-you waits for it
             training = change_status(actor=lead, training=training, status=status)
+    with _step(datetime.datetime(2027, 3, 5, 0, 0, tzinfo=datetime.UTC)):  # issue 21: Ann
+        Attendance.objects.bulk_create([  # attended; her certificate is emailed once made
+            Attendance(slot=slot, participant=ann, status="present", recorded_at=slot.start)
+            for slot in Slot.objects.filter(training=training, kind="offline")])
+        certificates.issue_all(training=training, actor=lead)
     _deliver(datetime.datetime(2027, 3, 5, 0, 0, tzinfo=datetime.UTC))   # sessions, notes
     _deliver(END)                                             # thank-you, action plans
     training.refresh_from_db()

@@ -315,7 +315,7 @@ XLSX_START = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00b\xee\x9dh^\x01\x0
 
 
 @pytest.mark.parametrize("name,content,message", [
-    ("nominees.xlsx", HEADER + "A,a@un.org,IOM,,,,,\r\n", "Upload a .csv file"),
+    ("nominees.xlsx", HEADER + "A,a@un.org,IOM,,,,,\r\n", "not an Excel workbook (.xlsx)"),
     ("nominees", HEADER + "A,a@un.org,IOM,,,,,\r\n", "Upload a .csv file"),
     ("nominees.csv", XLSX_START + b"[Content_Types].xml" + b"\x00" * 64, "not a CSV text file"),
     ("nominees.csv", b"name,email\x00\x00\x01\x02", "not a CSV text file"),

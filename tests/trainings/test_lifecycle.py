@@ -323,8 +323,8 @@ def test_the_confirmation_counts_who_may_get_a_certificate(client, world):
                           {"status": S.COMPLETED}).content.decode()
     assert "Certificates can be issued to 1 participant (attendance of at least 80%)." in \
         text_of(html)
-    assert ("Issue them on the Documents page", reverse("documents:list", args=[training.pk])) \
-        in links(html)
+    assert ("Issue them on the Certificates page",
+            reverse("documents:certificates", args=[training.pk])) in links(html)
 
 
 def test_the_pages_ask_the_same_number_of_queries_for_more_participants(client, world):

@@ -20,11 +20,11 @@ from trainings.models import CountryAdmin, Membership, Nomination, Role
 from .factories import TrainingFactory
 
 PLAN_ALL = ["Overview", "Team", "Nominations", "Scoping survey", "Country profile", "Agenda",
-            "Checklist", "Outbox"]
+            "Checklist", "Announcements", "Outbox"]
 ROOM_ALL = ["Run mode", "Notes", "Questions", "Outputs", "Recap board"]
-AFTER_ALL = ["Outcome", "Evaluation", "Documents", "Audit log"]
+AFTER_ALL = ["Attendance", "Outcome", "Evaluation", "Documents", "Certificates", "Audit log"]
 SUPPORT = [("Plan", ["Overview", "Team", "Scoping survey", "Country profile", "Agenda",
-                     "Checklist"]),
+                     "Checklist", "Announcements"]),
            ("After", ["Documents"])]
 # What each role finds in the training's tabs, group by group (empty groups are not shown).
 EXPECTED = {
@@ -34,16 +34,19 @@ EXPECTED = {
     "facilitator": [("Plan", PLAN_ALL), ("In the room", ROOM_ALL), ("After", AFTER_ALL)],
     "tech_support": SUPPORT,
     "liaison": SUPPORT,
-    "moderator": [("Plan", ["Overview", "Team", "Nominations", "Agenda", "Checklist"]),
-                  ("In the room", ROOM_ALL), ("After", ["Outcome", "Documents"])],
-    "rapporteur": [("Plan", ["Overview", "Team", "Nominations", "Agenda", "Checklist"]),
+    "moderator": [("Plan", ["Overview", "Team", "Nominations", "Agenda", "Checklist",
+                            "Announcements"]),
+                  ("In the room", ROOM_ALL), ("After", ["Attendance", "Outcome", "Documents"])],
+    "rapporteur": [("Plan", ["Overview", "Team", "Nominations", "Agenda", "Checklist",
+                             "Announcements"]),
                    ("In the room", ["Notes", "Questions", "Outputs", "Recap board"]),
-                   ("After", ["Outcome", "Documents"])],
+                   ("After", ["Attendance", "Outcome", "Documents"])],
     "rco_admin": [("Plan", ["Overview", "Team", "Nominations", "Scoping survey",
-                            "Country profile", "Agenda", "Checklist"]),
+                            "Country profile", "Agenda", "Checklist", "Announcements"]),
                   ("In the room", ["Notes"]), ("After", ["Outcome", "Evaluation", "Documents"])],
-    "participant": [("Plan", ["Overview", "Nominations", "Agenda"]), ("In the room", ["Notes"]),
-                    ("After", ["Outcome", "Evaluation", "Documents"])],
+    "participant": [("Plan", ["Overview", "Nominations", "Agenda", "Announcements"]),
+                    ("In the room", ["Notes"]),
+                    ("After", ["Attendance", "Outcome", "Evaluation", "Documents"])],
 }
 OUTSIDERS = ["other_facilitator", "other_rco_admin", "no_role"]
 

@@ -45,9 +45,15 @@ EXPECTED = {
     # no object: the outbox across trainings, for staff and a facilitator of any training
     # (the Ugandan facilitator too: they see their own training's messages there)
     "trainings.view_outbox_all": {"staff", "other_facilitator"} | FACILITATORS,
+    # announcements (docs/announcements.md): everyone lists what was sent to their group
+    "trainings.view_announcements": VIEWERS,
+    "trainings.view_all_announcements": {"staff"} | FACILITATORS,
+    "trainings.send_announcement": {"staff"} | FACILITATORS,
 }
 CLOSED_DENIES = {"trainings.cancel_training", "trainings.manage_team", "trainings.nominate",
                  "trainings.withdraw_nomination", "trainings.decide_nominations"}
+# denied on a cancelled training only (a completed one may still be written to)
+CANCELLED_DENIES = {"trainings.send_announcement"}
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +106,8 @@ def test_closed_training(world, role, status):
     user = fresh(world.users[role])
     training = Training.objects.get(pk=world.training.pk)
     for perm, allowed in EXPECTED.items():
-        expected = role in allowed and perm not in CLOSED_DENIES
+        expected = role in allowed and perm not in CLOSED_DENIES and not (
+            status == Training.Status.CANCELLED and perm in CANCELLED_DENIES)
         assert user.has_perm(perm, target(world, perm, training)) == expected, perm
     own = Nomination.objects.get(pk=world.own_nomination.pk)
     assert not user.has_perm("trainings.withdraw_nomination", own)

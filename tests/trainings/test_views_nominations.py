@@ -151,7 +151,7 @@ def test_upload_of_a_file_that_is_not_csv_shows_the_message_at_the_field(client,
     response = client.post(url("upload_csv", training), {
         "file": SimpleUploadedFile("nominees.xlsx", b"PK\x03\x04\x14\x00\x06\x00", "application/zip")})
     assert response.status_code == 400
-    assert "Upload a .csv file" in field_errors(response, "file")
+    assert "not an Excel workbook (.xlsx)" in field_errors(response, "file")
     assert Nomination.objects.count() == 0
 
 

@@ -2,6 +2,7 @@
 with the outbox when the app is ready (notifications.kinds)."""
 
 from . import (  # noqa: F401 - each module registers its kind
+    announcement,
     invitation,
     invitation_offer,
     nomination_confirmed,

@@ -41,7 +41,8 @@ def send(invitation, token):
     )
 
 
-def issue(*, actor, training, email, kind, role="", nomination=None, expires_at=None):
+def issue(*, actor, training, email, kind, role="", nomination=None, expires_at=None,
+          message=""):
     """Create, record and email an invitation unless the same one is pending.
     Returns (invitation, token). The caller checks what the kind requires."""
     pending = Invitation.objects.filter(
@@ -51,7 +52,7 @@ def issue(*, actor, training, email, kind, role="", nomination=None, expires_at=
         raise ValidationError({"email": f"An invitation to {email} for this role is already "
                                         "pending; resend it instead."})
     invitation = Invitation(training=training, kind=kind, role=role, nomination=nomination,
-                            email=email, invited_by=actor)
+                            email=email, invited_by=actor, message=message)
     token = new_token(invitation, expires_at=expires_at or
                       timezone.now() + datetime.timedelta(days=INVITATION_DAYS))
     invitation.save()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..changes import changed
+from ..markup import plain
 from ..models import ROLE_LIMITS, CountryAdmin, Invitation, Membership, Role
 from ..rules import forget_roles
 from . import audit, invitations, seats
@@ -50,15 +51,18 @@ def _check_new_role(training, email, kind, role):
 
 
 @transaction.atomic
-def invite(*, actor, training, email, kind, role="", nomination=None, expires_at=None):
-    """Create and email a single-use invitation. Returns (invitation, token). Seats are
-    offered through `seats.invite_to_seat`."""
+def invite(*, actor, training, email, kind, role="", nomination=None, expires_at=None,
+           message=""):
+    """Create and email a single-use invitation, with the inviter's personal `message`
+    (Markdown; HTML is removed here) in the email and on the invitation page. Returns
+    (invitation, token). Seats are offered through `seats.invite_to_seat`."""
     email = email.strip().lower()
     if kind == Invitation.Kind.RCO_ADMIN:
         role = ""
     _check_new_role(training, email, kind, role)
     return invitations.issue(actor=actor, training=training, email=email, kind=kind, role=role,
-                             nomination=nomination, expires_at=expires_at)
+                             nomination=nomination, expires_at=expires_at,
+                             message=plain(message))
 
 
 @transaction.atomic

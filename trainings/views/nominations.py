@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -7,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import csv_nominations, selectors
+from .. import csv_nominations, selectors, spreadsheets
 from ..forms import CsvUploadForm, DecisionForm, NominationForm, WithdrawForm
 from ..rules import forget_roles
 from ..services import nominations as services
@@ -76,7 +74,13 @@ def upload_csv(request, pk):
 
 
 def csv_template(request, pk):
+    """The template of the upload, as CSV or (`?format=xlsx`) as an Excel workbook."""
     get_training(request, pk, "trainings.nominate")
+    if spreadsheets.wants_xlsx(request):
+        response = HttpResponse(csv_nominations.template_xlsx(),
+                                content_type=spreadsheets.XLSX_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="nominations-template.xlsx"'
+        return response
     response = HttpResponse(csv_nominations.template_csv(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="nominations-template.csv"'
     return response
@@ -168,23 +172,12 @@ def _after_withdrawal(user, training):
 
 
 def export(request, pk):
-    """The roster as CSV: the same people and fields as the page (`roster_for`)."""
+    """The roster as CSV, or as XLSX with `?format=xlsx`: the same people and fields as the
+    page (`roster_for`), formula-safe (`spreadsheets.spreadsheet_safe`)."""
     training = get_training(request, pk, "trainings.view_roster")
     roster = selectors.roster_for(request.user, training)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="roster-{training.pk}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
-    writer = csv.writer(response)
-    writer.writerow(roster.csv_header)
-    for nomination in roster.rows:
-        writer.writerow([spreadsheet_safe(value) for value in roster.texts(nomination)])
-    return response
-
-
-def spreadsheet_safe(value):
-    """Keep user-typed text from running as a formula when the export is opened in Excel."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    rows = (roster.texts(nomination) for nomination in roster.rows)
+    return spreadsheets.table_response(request, f"roster-{training.pk}", roster.csv_header, rows,
+                                       title="Roster")
 
 

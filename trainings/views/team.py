@@ -20,7 +20,8 @@ def team(request, pk):
             kind, role = form.invitation_kind()
             try:
                 team_services.invite(actor=request.user, training=training,
-                                     email=form.cleaned_data["email"], kind=kind, role=role)
+                                     email=form.cleaned_data["email"], kind=kind, role=role,
+                                     message=form.cleaned_data["message"])
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)

@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.services import ensure_user
 from curriculum.services import import_all_fixtures
 from demo.people import DEMO_PASSWORD, TEAM, participants
 from evaluation import demo as evaluation_demo
 from notes import demo as notes_demo
+from runsheet import demo as runsheet_demo
 from scheduling import demo as scheduling_demo
 from trainings import demo as trainings_demo
 
@@ -31,6 +33,13 @@ class Command(BaseCommand):
         evaluation_demo.seed(training=training)
         self.stdout.write(f"Demo training: {training} (id {training.pk}), "
                           f"{training.start_date:%d %b %Y}, Option 2")
+        delivered = trainings_demo.seed_delivered(users=users, participants=people,
+                                                  today=timezone.localdate())
+        scheduling_demo.seed(training=delivered, actor=users["lead@demo.unct.test"])
+        runsheet_demo.seed(training=delivered, moderator=users["moderator@demo.unct.test"])
+        self.stdout.write(f"Delivered demo training: {delivered} (id {delivered.pk}), "
+                          f"{delivered.start_date:%d %b %Y}, in delivery, attendance taken: "
+                          "complete it and issue its certificates")
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
