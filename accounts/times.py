@@ -56,11 +56,15 @@ def day_time(instant, tz_name):
 
 def viewer_side(instant, tz_name, viewer_tz):
     """The viewer's reading of `instant` beside the one in `tz_name`: "04:30" on the same
-    date, "Sun 28 Feb 2027, 21:30" on another; None when the zones are the same."""
+    date, "Sun 28 Feb 2027, 21:30" on another; None when the zones are the same or read the
+    same clock at that instant (Asia/Amman and Africa/Nairobi are both UTC+3: "08:45 +03"
+    beside "08:45 EAT your time" would only repeat it)."""
     if not viewer_tz or viewer_tz == tz_name:
         return None
-    there = local(instant, viewer_tz)
-    if there.date() == local(instant, tz_name).date():
+    there, here = local(instant, viewer_tz), local(instant, tz_name)
+    if there.utcoffset() == here.utcoffset():
+        return None
+    if there.date() == here.date():
         return f"{there:%H:%M}"
     return day_time(instant, viewer_tz)
 

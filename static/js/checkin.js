@@ -33,6 +33,11 @@ async function draw() {
   const snapshot = await kvGet(SNAPSHOT_KEY);
   const slot = snapshot && snapshot.slots.find((s) => s.uid === uid);
   const secret = snapshot && snapshot.checkin && snapshot.checkin.secrets[uid];
+  if (!snapshot) {
+    // run mode stores its data a moment after it loads; the next tick draws the code
+    problem("Preparing the check-in code…");
+    return;
+  }
   if (!slot || !secret) {
     problem("No check-in code for this item on this tablet yet: open run mode once while online.");
     return;

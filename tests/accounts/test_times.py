@@ -66,6 +66,19 @@ def test_an_instant_in_the_trainings_zone_and_the_viewers_beside_it():
         "Mon 1 Mar 2027, 12:30 EAT (Africa/Nairobi) = 10:30 CET your time (Europe/Zurich)"
 
 
+def test_a_viewer_whose_zone_reads_the_same_clock_sees_it_once():
+    # Amman and Nairobi are both UTC+3 (Amman has no abbreviation: "+03")
+    assert render("{% when at 'Asia/Amman' 'Africa/Nairobi' %}", at=INSTANT) == \
+        "Mon 1 Mar 2027, 12:30 +03"
+    assert times.when_text(INSTANT, "Asia/Amman", NAIROBI) == "Mon 1 Mar 2027, 12:30 +03 (Asia/Amman)"
+    # London and Lagos read the same clock in summer (BST = WAT = UTC+1), not in winter
+    summer = datetime.datetime(2027, 7, 1, 9, 30, tzinfo=datetime.UTC)
+    assert render("{% when at 'Europe/London' 'Africa/Lagos' %}", at=summer) == \
+        "Thu 1 Jul 2027, 10:30 BST"
+    assert render("{% when at 'Europe/London' 'Africa/Lagos' %}", at=INSTANT) == \
+        "Mon 1 Mar 2027, 09:30 GMT 10:30 WAT your time"
+
+
 def test_the_viewers_date_is_shown_when_it_is_another_day_there():
     late = datetime.datetime(2027, 3, 1, 2, 0, tzinfo=datetime.UTC)   # 05:00 EAT, 21:00 EST
     assert render("{% when at 'Africa/Nairobi' 'America/New_York' %}", at=late) == \
