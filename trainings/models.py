@@ -321,6 +321,12 @@ class Invitation(models.Model):
     def is_usable(self):
         return self.state == "pending"
 
+    def is_for(self, user):
+        """Only the person it was sent to may accept it: the signed-in account's address
+        (verified: signing in requires it) is the invitation's."""
+        return (user.is_authenticated and bool(user.email)
+                and user.email.lower() == self.email.lower())
+
 
 class ScopingSurvey(models.Model):
     """The guide's scoping survey (section 5.1.1), one per training."""

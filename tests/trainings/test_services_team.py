@@ -95,3 +95,21 @@ def test_signup_through_invitation_refuses_an_existing_account(training, lead):
     with pytest.raises(ValidationError, match="sign in"):
         team.create_account_and_accept(invitation=invitation, full_name="E",
                                        password="a-Long-pass-123")
+
+
+def test_only_the_addressee_may_accept(training, lead):
+    """Security review: a participant of another training accepted a facilitator's link and
+    read this training's roster. The link now works only for the account it was sent to."""
+    invitation, token = team.invite(actor=lead, training=training, email="Fac@Example.org",
+                                    kind=Invitation.Kind.TEAM, role=Role.FACILITATOR)
+    stranger = UserFactory(email="someone.else@example.org")
+    with pytest.raises(ValidationError, match="This invitation is for fac@example.org"):
+        team.accept(invitation=team.find_invitation(token), user=stranger)
+    assert not Membership.objects.filter(training=training, user=stranger).exists()
+    assert not stranger.has_perm("trainings.view_roster", training)
+    invitation.refresh_from_db()
+    assert invitation.is_usable                                   # still there for its owner
+    owner = UserFactory(email="fac@example.org")
+    team.accept(invitation=team.find_invitation(token), user=owner)
+    assert Membership.objects.filter(training=training, user=owner,
+                                     role=Role.FACILITATOR).exists()

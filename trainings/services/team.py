@@ -97,7 +97,9 @@ def revoke(*, actor, invitation):
 
 @transaction.atomic
 def accept(*, invitation, user):
-    """Give `user` what the invitation grants. Single use: a second call fails."""
+    """Give `user` what the invitation grants. Single use: a second call fails; only the
+    account whose address it was sent to may accept it (a participant of one training
+    accepting a facilitator's link for another would read its roster)."""
     invitation = (Invitation.objects.select_for_update().select_related("training")
                   .get(pk=invitation.pk))
     if not invitation.is_usable:
@@ -105,6 +107,9 @@ def accept(*, invitation, user):
     training = invitation.training
     if training.is_cancelled:
         raise ValidationError("This training was cancelled.")
+    if not invitation.is_for(user):
+        raise ValidationError(f"This invitation is for {invitation.email}: sign out, then open "
+                              f"the link again and sign in as {invitation.email}.")
     if invitation.kind == Invitation.Kind.TEAM:
         _check_role_limit(training, invitation.role, pending_too=False)
         obj, _ = Membership.objects.get_or_create(training=training, user=user,

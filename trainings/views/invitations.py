@@ -98,4 +98,6 @@ def invitation(request, token):
             else None
     return done or render(request, "trainings/invitation.html", {
         "invitation": invitation, "training": invitation.training, "signup_form": signup_form,
-    })
+        "for_me": invitation.is_for(request.user),
+    }, status=403 if posted and request.user.is_authenticated
+                  and not invitation.is_for(request.user) else 200)

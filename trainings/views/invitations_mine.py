@@ -32,4 +32,5 @@ def my_invitation(request, invitation_pk):
                                       f"of {invitation.training}.")
             return redirect(invitation.training)
     return render(request, "trainings/invitation.html", {
-        "invitation": invitation, "training": invitation.training, "signup_form": None})
+        "invitation": invitation, "training": invitation.training, "signup_form": None,
+        "for_me": True})
