@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from notes.models import Question
@@ -312,16 +313,27 @@ def test_background_sync_sends_the_queue_with_no_page_open(browser, live_server)
                 lambda event: registrations.extend(event["registrations"]))
     devtools.send("ServiceWorker.enable")
     page.goto("about:blank")   # the tablet closed run mode
-    with context.expect_event("response", lambda r: r.url.endswith("/sync")) as sent:
-        context.set_offline(False)
-        # Chromium fires "sync" when it sees its network come back, which the emulated
-        # network does not always tell it: the test fires the event the browser would fire.
-        # the run-mode worker's registration (the events also list deleted ones)
-        live = [r for r in registrations if not r.get("isDeleted")
-                and r["scopeURL"].startswith(live_server.url)]
-        devtools.send("ServiceWorker.dispatchSyncEvent", {
-            "origin": live_server.url, "registrationId": live[-1]["registrationId"],
-            "tag": "unct-sync", "lastChance": False})
+    context.set_offline(False)
+    # Chromium fires "sync" when it sees its network come back, which the emulated network
+    # does not always tell it: the test fires the event the browser would fire, at the
+    # run-mode worker's registration (the events also list deleted ones).
+    live = [r for r in registrations if not r.get("isDeleted")
+            and r["scopeURL"].startswith(live_server.url)]
+    sent = None
+    for _attempt in range(6):
+        # A sync that sends nothing (the worker still saw the closing page as open, or its
+        # network came back a moment after the context's) is fired again, as Chromium
+        # retries a sync that did not complete; the server applies each event once.
+        try:
+            with context.expect_event("response", lambda r: r.url.endswith("/sync"),
+                                      timeout=5_000) as sent:
+                devtools.send("ServiceWorker.dispatchSyncEvent", {
+                    "origin": live_server.url, "registrationId": live[-1]["registrationId"],
+                    "tag": "unct-sync", "lastChance": False})
+            break
+        except PlaywrightTimeoutError:
+            sent = None
+    assert sent is not None, "the worker never sent its queue"
     assert sent.value.request.service_worker is not None   # sent by the worker itself
     assert sent.value.status == 200 and len(sent.value.json()["acknowledged"]) == 2
     assert Attendance.objects.get().recorded_by == moderator
