@@ -9,12 +9,12 @@ from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
 from tests.browser.login import sign_in
-from tests.browser.test_trainings_flow import nominees
+from tests.browser.nominees import upload_bad_then_fixed
 from tests.browser.training_nav import open_tab
 from tests.builders import training_with_agenda
 from tests.factories import UserFactory
 from trainings.csv_nominations import COLUMNS
-from trainings.models import CountryAdmin, Nomination
+from trainings.models import CountryAdmin
 from trainings.spreadsheets import XLSX_TYPE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,21 +42,8 @@ def test_rco_admin_imports_nominees_from_excel_and_exports_the_roster(page):
     expect(page.get_by_text("An Excel workbook (.xlsx, the first sheet) or a CSV file")
            ).to_be_visible()
 
-    # The sheet with 2 bad rows: nothing imported, the rows named as the sheet numbers them.
-    page.get_by_label("File").set_input_files(xlsx_file(nominees(bad=True)))
-    page.get_by_role("button", name="Upload nominees").click()
-    errors = page.locator("table.csv-errors tbody tr")
-    expect(errors).to_have_count(2)
-    expect(errors.nth(0)).to_contain_text("5")
-    expect(errors.nth(0)).to_contain_text("email")
-    expect(errors.nth(1)).to_contain_text("12")
-    expect(errors.nth(1)).to_contain_text("gender")
-    assert Nomination.objects.count() == 0
-
-    # The fixed sheet: 20 nominated.
-    page.get_by_label("File").set_input_files(xlsx_file(nominees()))
-    page.get_by_role("button", name="Upload nominees").click()
-    expect(page.get_by_text("20 nominees imported")).to_be_visible()
+    # The sheet with 2 bad rows (refused whole, rows named), then the fixed one.
+    upload_bad_then_fixed(page, xlsx_file)
     expect(page.locator("tr[data-status=nominated]")).to_have_count(20)
 
     # The roster comes back as a workbook with the 20 people.

@@ -1,38 +1,18 @@
 """The issue's flow, as new users would do it, in Chromium at tablet size."""
 
-import csv
 import datetime
-import io
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.login import link_in_last_email, new_page, sign_in, sign_up_through
+from tests.browser.nominees import csv_file, upload_bad_then_fixed
 from tests.browser.training_nav import open_tab
 from tests.factories import UserFactory
 from trainings.models import Nomination
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def csv_file(rows):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "un_entity", "job_title", "gender", "seniority",
-                     "prior_migration_experience", "note"])
-    writer.writerows(rows)
-    return {"name": "nominees.csv", "mimeType": "text/csv", "buffer": out.getvalue().encode()}
-
-
-def nominees(bad=False):
-    entities = ["IOM", "UNDP", "UNICEF", "UNHCR", "UN Women"]
-    rows = [[f"Nominee {i:02d}", f"nominee{i:02d}@example.org", entities[i % 5], "Officer",
-             "female" if i % 2 else "male", "mid", "some", ""] for i in range(1, 21)]
-    if bad:
-        rows[3][1] = "not-an-email"      # row 5 of the sheet
-        rows[10][4] = "unknown-gender"   # row 12 of the sheet
-    return rows
 
 
 def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
@@ -69,20 +49,7 @@ def test_from_new_training_to_a_full_roster(browser, live_server, curriculum):
     rco = new_page(browser, live_server)
     sign_up_through(rco, link_in_last_email("rco@example.org", "Invitation"), "Rashid RCO")
     open_tab(rco, "Nominations")
-    rco.locator("input[name=file]").set_input_files(csv_file(nominees(bad=True)))
-    rco.get_by_role("button", name="Upload nominees").click()
-    errors = rco.locator("table.csv-errors tbody tr")
-    expect(errors).to_have_count(2)
-    expect(errors.nth(0)).to_contain_text("5")
-    expect(errors.nth(0)).to_contain_text("email")
-    expect(errors.nth(1)).to_contain_text("12")
-    expect(errors.nth(1)).to_contain_text("gender")
-    assert Nomination.objects.count() == 0
-    # ... fixes the file: 20 nominated.
-    rco.locator("input[name=file]").set_input_files(csv_file(nominees()))
-    rco.get_by_role("button", name="Upload nominees").click()
-    expect(rco.get_by_text("20 nominees imported")).to_be_visible()
-    assert Nomination.objects.filter(status="nominated").count() == 20
+    upload_bad_then_fixed(rco, csv_file)
 
     # The facilitator approves 18 and waitlists 2.
     open_tab(lead, "Nominations")

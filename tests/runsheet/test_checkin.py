@@ -21,8 +21,9 @@ from runsheet.models import Attendance, CheckIn
 from scheduling.models import Slot
 from tests.factories import UserFactory
 from tests.html import text_of
+from tests.runsheet.helpers import seated_room
 from tests.scheduling.helpers import make_agenda
-from trainings.models import Membership, Nomination, Role, Training
+from trainings.models import Nomination, Training
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
@@ -30,16 +31,7 @@ ROOT = Path(settings.BASE_DIR)
 
 @pytest.fixture
 def room():
-    training = make_agenda()
-    moderator = UserFactory()
-    Membership.objects.create(training=training, user=moderator, role=Role.MODERATOR)
-    people = [Nomination.objects.create(training=training, full_name=f"P{i}",
-                                        email=f"p{i}@example.org", un_entity="IOM",
-                                        status=Nomination.Status.CONFIRMED,
-                                        user=UserFactory(email=f"p{i}@example.org"))
-              for i in range(3)]
-    slot = Slot.objects.filter(training=training, kind="offline").order_by("start").first()
-    return training, moderator, people, slot
+    return seated_room(3)
 
 
 def path(slot, minute=None, code=None):

@@ -13,10 +13,8 @@ from django.utils import timezone
 
 from runsheet.checkin_codes import checkin_url, window_of
 from runsheet.models import Attendance, CheckIn
-from tests.factories import UserFactory
+from tests.runsheet.helpers import seated_room
 from tests.runsheet.test_concurrency import at_once, device
-from tests.scheduling.helpers import make_agenda
-from trainings.models import Membership, Nomination, Role
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -28,16 +26,7 @@ pytestmark = [
 
 @pytest.fixture
 def room():
-    training = make_agenda()
-    moderator = UserFactory()
-    Membership.objects.create(training=training, user=moderator, role=Role.MODERATOR)
-    people = [Nomination.objects.create(training=training, full_name=f"P{i}",
-                                        email=f"p{i}@example.org", un_entity="IOM",
-                                        status=Nomination.Status.CONFIRMED,
-                                        user=UserFactory(email=f"p{i}@example.org"))
-              for i in range(8)]
-    slot = training.slots.filter(kind="offline").order_by("start").first()
-    return training, moderator, people, slot
+    return seated_room(8)
 
 
 def link(slot):
